@@ -1,0 +1,180 @@
+"""The facade: one class that builds, loads and asks. The CLI and the web app call only this."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
+from .errors import IndexUnusableError, InputError
+from .meta import language_of
+from .quote import choose_quote
+from .records import Answer, Article, Citation
+from .search import retrieve
+from . import store
+
+MAX_QUESTION_CHARS = 1000
+DEFAULT_K = 5
+# A question is answered when its best passage is at least this similar (dense score, which
+# mixes best-sentence and passage cosine). Calibrated on the dev set's in- and out-of-scope
+# questions; see README "Deciding when the articles do not answer".
+ANSWER_THRESHOLD = 0.40
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a question to some articles, outlets, a date range or a language."""
+
+    sources: frozenset[str] = frozenset()
+    outlets: frozenset[str] = frozenset()
+    date_from: str | None = None  # inclusive ISO dates; undated articles are excluded when set
+    date_to: str | None = None
+    language: str | None = None
+
+    def admits(self, article: Article) -> bool:
+        if self.sources and article.source not in self.sources:
+            return False
+        if self.outlets and article.outlet not in self.outlets:
+            return False
+        if self.language and article.language != self.language:
+            return False
+        if self.date_from or self.date_to:
+            if not article.date:
+                return False
+            if self.date_from and article.date < self.date_from:
+                return False
+            if self.date_to and article.date > self.date_to:
+                return False
+        return True
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.outlets or self.date_from or self.date_to or self.language)
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """Validated question text and an optional notice (e.g. truncation)."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = CONTROL.sub(" ", unicodedata.normalize("NFC", question))
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InputError("the question is empty; type a question about the articles")
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
+    return text, None
+
+
+class Assistant:
+    """Grounded question answering over an index of news articles."""
+
+    def __init__(
+        self,
+        index_dir: str | Path = "embeddings",
+        encoder: str | None = None,
+        auto_rebuild: bool = True,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
+        self.index_dir = Path(index_dir)
+        self.encoder_name = canonical_name(encoder or os.environ.get("ASSISTANT_ENCODER") or DEFAULT_ENCODER)
+        self.auto_rebuild = auto_rebuild
+        self.notify = notify or (lambda message: None)
+        self._index: store.Index | None = None
+        self._encoder: Encoder | None = None
+        self._lock = threading.Lock()
+
+    # ---- building -------------------------------------------------------------------------
+    def build(self, corpus: str | Path, progress: Callable[[str, int, int], None] | None = None) -> store.BuildReport:
+        """(Re)build the index from a corpus folder and switch to it."""
+        report = store.build(Path(corpus), self.index_dir, self.encoder, progress)
+        with self._lock:
+            self._index = None
+        return report
+
+    @property
+    def encoder(self) -> Encoder:
+        if self._encoder is None:
+            self._encoder = load_encoder(self.encoder_name)
+        return self._encoder
+
+    # ---- loading --------------------------------------------------------------------------
+    @property
+    def index(self) -> store.Index:
+        with self._lock:
+            if self._index is None:
+                self._index = self._open()
+            return self._index
+
+    def _open(self) -> store.Index:
+        manifest = store.read_manifest(self.index_dir)
+        built_with = manifest.get("encoder")
+        if built_with != self.encoder_name:
+            raise IndexUnusableError(
+                f"the index in {self.index_dir} was built with encoder {built_with!r}, not {self.encoder_name!r}; "
+                f"rebuild with: assistant index --encoder {self.encoder_name}"
+            )
+        if self.auto_rebuild and store.is_stale(manifest):
+            self.notify(f"the articles changed since the index was built; rebuilding from {manifest['corpus']}")
+            store.build(Path(manifest["corpus"]), self.index_dir, self.encoder)
+        return store.Index(self.index_dir)
+
+    def articles(self) -> list[Article]:
+        return list(self.index.articles)
+
+    def article(self, source: str) -> Article:
+        index = self.index
+        if source not in index.by_source:
+            raise InputError(f"no article named {source!r} in the index")
+        return index.articles[index.by_source[source]]
+
+    # ---- asking ---------------------------------------------------------------------------
+    def ask(self, question: str, k: int = DEFAULT_K, filters: Filters | None = None) -> Answer:
+        """The passages that answer question, each with its quote and citation."""
+        if not isinstance(k, int) or not 1 <= k <= 50:
+            raise InputError("k must be a whole number from 1 to 50")
+        text, notice = clean_question(question)
+        index = self.index
+        qvec = self.encoder.encode_queries([text])[0]
+        allow = None
+        if filters:
+            allowed = {i for i, a in enumerate(index.articles) if filters.admits(a)}
+            article_of = index._p["article"]
+            allow = lambda pid: int(article_of[pid]) in allowed  # noqa: E731
+        hits = retrieve(index, qvec, text, language_of(text), candidates=max(50, 5 * k), allow=allow)[:k]
+        citations = []
+        for rank, hit in enumerate(hits, start=1):
+            passage = index.passage(hit.passage_id)
+            article = index.article_of(hit.passage_id)
+            vectors = index.sentence_vectors(index.sentence_rows(hit.passage_id))
+            q_start, q_end = choose_quote(passage, article.text, qvec, vectors, text)
+            paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
+            citations.append(
+                Citation(
+                    rank=rank,
+                    score=round(float(hit.dense if hit.dense is not None else hit.score), 4),
+                    source=article.source,
+                    title=article.title,
+                    outlet=article.outlet,
+                    author=article.author,
+                    date=article.date,
+                    paragraph=paragraph,
+                    passage=passage.text,
+                    quote=article.text[q_start:q_end],
+                    passage_start=passage.start,
+                    passage_end=passage.end,
+                    quote_start=q_start,
+                    quote_end=q_end,
+                    language=article.language,
+                )
+            )
+        best = max((c.score for c in citations), default=0.0)
+        return Answer(text, best >= ANSWER_THRESHOLD, tuple(citations), notice)
+
+    def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
+        for question in questions:
+            yield self.ask(question, k)

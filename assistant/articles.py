@@ -1,0 +1,44 @@
+"""Turn raw files into Article records: cleaned paragraphs with offsets, plus metadata."""
+
+from __future__ import annotations
+
+from .clean import clean
+from .load import RawDoc
+from .meta import extract
+from .records import Article, Paragraph
+
+PARAGRAPH_SEP = "\n\n"
+
+
+def build_article(doc: RawDoc) -> Article | None:
+    """The cleaned article, or None when nothing but boilerplate is left."""
+    cleaned = clean(doc.text)
+    if not cleaned.body:
+        return None
+    meta = extract(cleaned, doc.sidecar)
+    parts: list[str] = []
+    paragraphs: list[Paragraph] = []
+    pos = 0
+    for number, line in enumerate(cleaned.body, start=1):
+        if parts:
+            parts.append(PARAGRAPH_SEP)
+            pos += len(PARAGRAPH_SEP)
+        paragraphs.append(Paragraph(number, pos, pos + len(line.text), line.start, line.end))
+        parts.append(line.text)
+        pos += len(line.text)
+    return Article(
+        source=doc.source,
+        title=meta.title,
+        text="".join(parts),
+        paragraphs=tuple(paragraphs),
+        outlet=meta.outlet,
+        author=meta.author,
+        date=meta.date,
+        language=meta.language,
+        content_hash=doc.content_hash,
+    )
+
+
+def raw_gap_is_blank(raw: str, before: Paragraph, after: Paragraph) -> bool:
+    """True when nothing but whitespace separates two paragraphs in the raw file."""
+    return not raw[before.raw_end : after.raw_start].strip()

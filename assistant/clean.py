@@ -1,0 +1,137 @@
+"""Strip web-scrape boilerplate with general line rules; every kept paragraph is a verbatim raw line."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Lines that are page furniture wherever they appear (compared after normalisation).
+UI_LINES = {
+    # Korean portals and newspaper CMSs
+    "본문 바로가기", "메뉴 바로가기", "주메뉴 바로가기", "검색 바로가기", "이 기사를 공유합니다",
+    "기사 공유하기", "공유하기", "기사공유", "글씨크기", "글자크기", "프린트", "인쇄", "스크랩",
+    "url복사", "url 복사", "닫기", "로그인", "회원가입", "구독", "구독하기", "좋아요", "싫어요",
+    "기사저장", "메뉴", "검색", "전체메뉴", "이전", "다음", "맨위로", "top", "상단으로",
+    # English sites
+    "text size", "close", "menu", "search", "share", "share this", "share this article",
+    "print", "email", "e-mail", "subscribe", "sign in", "log in", "login", "home", "back to top",
+    "join us on social!", "follow us", "advertisement", "skip to content", "skip to main content",
+    "read more", "tweet", "facebook", "twitter", "kakaotalk", "more",
+}
+
+# A line at which the article is over: comments, related links, author boxes, copyright.
+END_MARKERS = re.compile(
+    r"^(?:"
+    r"기자\s*프로필|댓글\s*(?:삭제|쓰기|작성|보기|\d+)?|삭제한 댓글은|관련\s*기사|관련뉴스|"
+    r"많이\s*본\s*(?:기사|뉴스)|인기\s*기사|추천\s*기사|유용한 리스티클|이\s*시각\s*주요뉴스|"
+    r"related (?:articles|stories|news)|more from|most (?:read|popular|viewed)|recommended|"
+    r"comments?(?:\s*\(?\d+\)?)?|leave a (?:comment|reply)|you may also like|"
+    r"(?:copyright\b|ⓒ|©|\(c\)\s).*|.*all rights reserved.*|.*무단\s*전재.*|.*재배포\s*금지.*|저작권자.*"
+    r")$",
+    re.IGNORECASE,
+)
+
+# Header metadata lines: bullets with a date, byline or comment count.
+META_LINE = re.compile(
+    r"^(?:[•·▶■\-*]\s*)?(?:"
+    r"(?:입력|승인|수정|등록|발행|기사입력|업데이트|posted|published|updated|date)\s*:?\s*\d{4}[-./년]\s*\d{1,2}.*|"
+    r"댓글\s*\d+|comments?\s*\d+|"
+    r"by\s+[A-Z][\w.'\-]*(?:\s+-?[\w.'\-]+){0,3}\s*(?:,\s*(?:reporter|staff writer|correspondent).*)?(?:\s+\S+@\S+)?|"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r")$",
+    re.IGNORECASE,
+)
+BULLET_NAME = re.compile(r"^[•·]\s*(?:[가-힣]{2,4}(?:\s*(?:기자|객원기자|논설위원|칼럼니스트))?|[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){1,2})$")
+CAPTION_CREDIT = re.compile(
+    r"(?:[©ⓒ]\s*\S{1,20}|photo by [\w .'-]{2,40}|\((?:사진|그래픽|자료)\s*=?\s*[^)]{1,30}\)|"
+    r"\[(?:사진|그래픽|자료)\s*=?\s*[^\]]{1,30}\]|/(?:사진|그래픽)\s*=?\s*\S{1,20}(?:\s*제공)?|"
+    r"\((?:photo|image|courtesy)[^)]{0,40}\))\.?$",
+    re.IGNORECASE,
+)
+IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")  # leaked CSS/JS ids such as bar_progress
+LISTICLE_BULLET = re.compile(r"^[•·▶■]\s*\S")
+CAPTION_MAX = 300
+BODY_MIN = 80  # a line this long with a sentence end is article body
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    start: int  # raw offsets of the stripped line
+    end: int
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    title: str
+    body: tuple[Line, ...]  # kept paragraphs in order
+    header: tuple[Line, ...]  # metadata lines that were removed (for extraction)
+    trailer: tuple[Line, ...]  # lines from the end marker on (bylines, copyright)
+
+
+def norm(text: str) -> str:
+    """Comparison key: NFKC, folded case, single spaces, no trailing punctuation."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"\s+", " ", text).strip(" .:!?·•")
+
+
+def split_lines(raw: str) -> list[Line]:
+    lines = []
+    pos = 0
+    for chunk in raw.split("\n"):
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            lines.append(Line(stripped, pos + lead, pos + lead + len(stripped)))
+        pos += len(chunk) + 1
+    return lines
+
+
+def is_body(text: str) -> bool:
+    return len(text) >= BODY_MIN and bool(re.search(r"[.!?다요”\"’']\s*$|[.!?]\s", text))
+
+
+def is_caption(text: str, title_key: str) -> bool:
+    if len(text) <= CAPTION_MAX and CAPTION_CREDIT.search(text):
+        return True
+    # Image alt text often repeats the headline, then the caption follows on the same line.
+    key = norm(text)
+    return bool(title_key) and len(text) <= 2 * CAPTION_MAX and key != title_key and key.startswith(title_key)
+
+
+def clean(raw: str) -> Cleaned:
+    """Split a scraped page into title, body paragraphs and removed metadata lines."""
+    lines = [ln for ln in split_lines(raw) if norm(ln.text) not in UI_LINES and not IDENTIFIER.match(ln.text)]
+    title = ""
+    title_key = ""
+    body: list[Line] = []
+    header: list[Line] = []
+    trailer: list[Line] = []
+    seen: set[str] = set()
+    body_started = False
+    for i, line in enumerate(lines):
+        text = line.text
+        key = norm(text)
+        if not title:
+            if META_LINE.match(text) or END_MARKERS.match(text):
+                header.append(line)
+                continue
+            title, title_key = text, key
+            seen.add(key)
+            continue
+        if body_started and END_MARKERS.match(text):
+            trailer.extend(lines[i:])
+            break
+        if META_LINE.match(text) or (not body_started and (BULLET_NAME.match(text) or END_MARKERS.match(text))):
+            header.append(line)
+            continue
+        if key in seen or is_caption(text, title_key):
+            continue
+        seen.add(key)
+        body.append(line)
+        body_started = body_started or is_body(text)
+    # Link lists at the end (bullets with no sentence) are not article text.
+    while body and LISTICLE_BULLET.match(body[-1].text) and not is_body(body[-1].text):
+        body.pop()
+    return Cleaned(title, tuple(body), tuple(header), tuple(trailer))

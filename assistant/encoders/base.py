@@ -1,0 +1,62 @@
+"""The one encoder interface: batching, input checks and normalisation live here, backends only embed."""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+BATCH_SIZE = 64
+MAX_CHARS = 2000  # longer inputs are cut: encoders truncate tokens anyway, this bounds the work
+
+
+def cpu_count() -> int:
+    """Cores this process may use; oversubscribing BLAS threads makes encoding far slower."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Encoder(ABC):
+    """Maps texts to L2-normalised float32 vectors; queries and documents may be encoded differently."""
+
+    name: str = "encoder"
+
+    @property
+    @abstractmethod
+    def dim(self) -> int: ...
+
+    @abstractmethod
+    def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        """Embed a batch; kind is 'query' or 'document'."""
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def encode_documents(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        return self._encode(texts, "document", progress)
+
+    def _encode(self, texts: Sequence[str], kind: str, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of strings, not a single string")
+        batch = [(t if isinstance(t, str) else str(t))[:MAX_CHARS].strip() or "." for t in texts]
+        if not batch:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        for i in range(0, len(batch), BATCH_SIZE):
+            parts.append(np.asarray(self._embed(batch[i : i + BATCH_SIZE], kind), dtype=np.float32))
+            if progress:
+                progress(min(BATCH_SIZE, len(batch) - i))
+        return normalize(np.vstack(parts))
+
+
+def normalize(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms

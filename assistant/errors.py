@@ -1,0 +1,21 @@
+"""The package's own exceptions; the CLI and web app translate them at the edge."""
+
+
+class AssistantError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+
+class InputError(AssistantError):
+    """A bad question or argument."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder is missing, empty or unreadable."""
+
+
+class IndexUnusableError(AssistantError):
+    """The index is missing, corrupt, or built by another encoder or format."""
+
+
+class EncoderError(AssistantError):
+    """An encoder could not be loaded (missing package or model)."""

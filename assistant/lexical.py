@@ -1,0 +1,109 @@
+"""BM25 (bm25s) over Korean morphemes (kiwipiepy) and English word stems."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*")
+# Content morphemes: nouns, roots, verb/adjective stems, foreign words, numbers, hanja.
+KEEP_TAGS = ("NNG", "NNP", "XR", "VV", "VA", "SL", "SN", "SH", "MAG")
+STOPWORDS = frozenset(
+    """a an the and or but if then than of in on at to for from by with without about into over
+    under as is are was were be been being do does did have has had will would shall should can
+    could may might must this that these those it its it's they them their there here he she his
+    her we our you your i me my what which who whom whose when where why how not no nor so such
+    also just only very too more most other some any all each both either neither up down out off
+    again further once s t d ll ve re""".split()
+)
+
+
+# Question words and light verbs carry no topic.
+KOREAN_STOPWORDS = frozenset(
+    "어떻다 어떠하다 무엇 무슨 어디 언제 누구 왜 얼마 몇 어느 하다 되다 있다 없다 이다 아니다 같다 않다 "
+    "것 수 등 때 중 점 말 좀 더 잘 또 및 그 이 저 대하다 위하다 통하다 관하다 알다 주다 보다".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _kiwi():
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough to match plurals and common verb endings."""
+    w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            return w[: -len(suffix)] + repl
+    return w
+
+
+def _english(text: str) -> list[str]:
+    out = []
+    for word in WORD.findall(text):
+        w = word.lower()
+        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+            continue
+        out.append(stem(w))
+    return out
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms: Korean content morphemes (stem form) and English stems, lower-cased."""
+    if not HANGUL.search(text):
+        return _english(text)
+    out = []
+    for token in _kiwi().tokenize(text):
+        tag = token.tag.split("-")[0]
+        if tag not in KEEP_TAGS:
+            continue
+        if tag == "SL":
+            out.extend(_english(token.form))
+            continue
+        form = token.form + "다" if tag in ("VV", "VA") else token.form.lower()
+        if form not in KOREAN_STOPWORDS:
+            out.append(form)
+    return out
+
+
+class LexicalIndex:
+    """A thin wrapper over bm25s with our tokenizer, saved as its folder of plain files."""
+
+    def __init__(self, retriever) -> None:
+        self._bm25 = retriever
+
+    @classmethod
+    def build(cls, texts: list[str]) -> "LexicalIndex":
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(retriever)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False))
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores (only rows with a positive score)."""
+        tokens = tokenize(query)
+        if not tokens:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores = self._bm25.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return top.astype(np.int64), scores[top].astype(np.float32)

@@ -1,0 +1,112 @@
+"""Typed records shared by every stage: articles, passages, hits, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One kept paragraph: its span in the cleaned article text and in the raw file."""
+
+    number: int  # 1-based, in reading order of the cleaned article
+    start: int  # offset into Article.text
+    end: int
+    raw_start: int  # offset into the raw file text
+    raw_end: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: body text made of verbatim raw paragraphs, plus metadata."""
+
+    source: str  # file name inside the corpus folder; what citations point to
+    title: str
+    text: str  # kept paragraphs joined by blank lines
+    paragraphs: tuple[Paragraph, ...]
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO YYYY-MM-DD
+    language: str = "en"
+    content_hash: str = ""
+
+    def meta(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "outlet": self.outlet,
+            "author": self.author,
+            "date": self.date,
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offsets into Article.text
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A few consecutive sentences of one article; a verbatim span of Article.text."""
+
+    id: int  # row in the index
+    source: str
+    start: int
+    end: int
+    paragraph: int  # paragraph number of the first sentence
+    text: str
+    sentences: tuple[Sentence, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage with its fused retrieval score and the per-retriever evidence."""
+
+    passage_id: int
+    score: float
+    dense: float | None = None  # cosine similarity, when the dense retriever saw it
+    lexical: float | None = None  # BM25 score, when the lexical retriever saw it
+
+
+@dataclass(frozen=True)
+class Citation:
+    rank: int
+    score: float
+    source: str
+    title: str
+    outlet: str | None
+    author: str | None
+    date: str | None
+    paragraph: int
+    passage: str
+    quote: str
+    passage_start: int  # offsets into the cleaned article text
+    passage_end: int
+    quote_start: int
+    quote_end: int
+    language: str = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answered: bool
+    citations: tuple[Citation, ...]
+    notice: str | None = None  # e.g. "question truncated"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "question": self.question,
+            "answered": self.answered,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+        if self.notice:
+            out["notice"] = self.notice
+        return out

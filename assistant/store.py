@@ -1,0 +1,307 @@
+"""Build, save and load the index: a versioned folder of plain files behind an atomic `current` link."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .articles import build_article
+from .chunk import passages as chunk_passages
+from .encoders import Encoder
+from .errors import CorpusError, IndexUnusableError
+from .load import corpus_files, load_corpus, sidecar_path
+from .records import Article, Paragraph, Passage, Sentence
+
+FORMAT_VERSION = 1
+PIPELINE_VERSION = 1  # bump when cleaning or chunking changes: old indexes become stale
+CURRENT = "current"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "sentences.faiss", "lexical")
+
+
+def passage_embedding_text(article: Article, passage: Passage) -> str:
+    """What the passage-level vector sees: the headline gives each passage its topic."""
+    return f"{article.title}\n{passage.text}"
+
+
+def stat_fingerprint(corpus: Path) -> str:
+    """Cheap change detector over names, sizes and modification times."""
+    h = hashlib.sha256()
+    try:
+        paths = corpus_files(corpus)
+    except CorpusError:
+        return ""
+    for path in paths:
+        for p in (path, sidecar_path(path)):
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            h.update(f"{p.relative_to(corpus).as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def corpus_hash(docs) -> str:
+    h = hashlib.sha256(f"pipeline={PIPELINE_VERSION}\n".encode())
+    for doc in sorted(docs, key=lambda d: d.source):
+        side = json.dumps(doc.sidecar, sort_keys=True, ensure_ascii=False)
+        h.update(f"{doc.source}\t{doc.content_hash}\t{side}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    articles: int
+    passages: int
+    sentences: int
+    seconds: float
+    warnings: list[str]
+
+
+def build(
+    corpus: Path,
+    out: Path,
+    encoder: Encoder,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> BuildReport:
+    """Index every readable article of corpus into out/builds/<id>, then point out/current at it."""
+    import faiss
+
+    from .lexical import LexicalIndex
+
+    started = time.perf_counter()
+    docs, warnings = load_corpus(corpus)
+    articles: list[Article] = []
+    all_passages: list[Passage] = []
+    for doc in docs:
+        article = build_article(doc)
+        if article is None:
+            warnings.append(f"{doc.source}: skipped, no article text left after removing boilerplate")
+            continue
+        articles.append(article)
+        all_passages.extend(chunk_passages(article, doc.text, first_id=len(all_passages)))
+    if not all_passages:
+        raise CorpusError(f"no readable articles in {corpus}; add UTF-8 .txt or .md files")
+    by_source = {a.source: a for a in articles}
+    article_row = {a.source: i for i, a in enumerate(articles)}
+    sentences = [(p.id, s) for p in all_passages for s in p.sentences]
+
+    total = len(all_passages) + len(sentences)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("embedding", done, total)
+
+    pvecs = encoder.encode_documents(
+        [passage_embedding_text(by_source[p.source], p) for p in all_passages], progress=tick
+    )
+    svecs = encoder.encode_documents([by_source[all_passages[pid].source].text[s.start : s.end] for pid, s in sentences], progress=tick)
+
+    out.mkdir(parents=True, exist_ok=True)
+    builds = out / BUILDS
+    builds.mkdir(exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = builds / f"{build_id}.partial"
+    tmp.mkdir()
+    try:
+        with open(tmp / "articles.jsonl", "w", encoding="utf-8") as f:
+            for a in articles:
+                row = a.meta() | {
+                    "text": a.text,
+                    "content_hash": a.content_hash,
+                    "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end] for p in a.paragraphs],
+                }
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        first_sentence = np.zeros(len(all_passages), dtype=np.int64)
+        count = np.zeros(len(all_passages), dtype=np.int32)
+        row = 0
+        for p in all_passages:
+            first_sentence[p.id] = row
+            count[p.id] = len(p.sentences)
+            row += len(p.sentences)
+        np.savez(
+            tmp / "passages.npz",
+            article=np.array([article_row[p.source] for p in all_passages], dtype=np.int32),
+            start=np.array([p.start for p in all_passages], dtype=np.int64),
+            end=np.array([p.end for p in all_passages], dtype=np.int64),
+            paragraph=np.array([p.paragraph for p in all_passages], dtype=np.int32),
+            first_sentence=first_sentence,
+            sentence_count=count,
+        )
+        np.savez(
+            tmp / "sentences.npz",
+            passage=np.array([pid for pid, _ in sentences], dtype=np.int64),
+            start=np.array([s.start for _, s in sentences], dtype=np.int64),
+            end=np.array([s.end for _, s in sentences], dtype=np.int64),
+            paragraph=np.array([s.paragraph for _, s in sentences], dtype=np.int32),
+        )
+        for name, vecs in (("passages.faiss", pvecs), ("sentences.faiss", svecs)):
+            index = faiss.IndexFlatIP(encoder.dim)
+            index.add(vecs)
+            faiss.write_index(index, str(tmp / name))
+        LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "pipeline_version": PIPELINE_VERSION,
+            "encoder": encoder.name,
+            "dimension": encoder.dim,
+            "index_type": "flat",
+            "articles": len(articles),
+            "passages": len(all_passages),
+            "sentences": len(sentences),
+            "corpus": str(corpus.resolve()),
+            "corpus_hash": corpus_hash(docs),
+            "corpus_stat": stat_fingerprint(corpus),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        final = builds / build_id
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _point_current(out, final)
+    return BuildReport(final, len(articles), len(all_passages), len(sentences), time.perf_counter() - started, warnings)
+
+
+def _point_current(out: Path, target: Path) -> None:
+    """Swap out/current to target atomically, then drop builds older than the previous one."""
+    link = out / CURRENT
+    previous = link.resolve() if link.is_symlink() else None
+    tmp_link = out / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path(BUILDS) / target.name)
+    os.replace(tmp_link, link)
+    keep = {target.resolve()} | ({previous} if previous else set())
+    for child in (out / BUILDS).iterdir():
+        if child.resolve() not in keep and not child.name.endswith(".partial"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def resolve(index_dir: Path) -> Path:
+    """The build folder an index directory points at, or a clear error naming the fix."""
+    link = index_dir / CURRENT
+    if link.exists():
+        return link.resolve()
+    if (index_dir / MANIFEST).is_file():
+        return index_dir
+    raise IndexUnusableError(f"no index in {index_dir}; build it with: assistant index --out {index_dir}")
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = resolve(index_dir) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexUnusableError(f"index manifest {path} is unreadable; rebuild with: assistant index") from None
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        found = manifest.get("format_version") if isinstance(manifest, dict) else None
+        raise IndexUnusableError(
+            f"index format {found!r} is not the supported {FORMAT_VERSION}; rebuild with: assistant index"
+        )
+    return manifest
+
+
+def is_stale(manifest: dict) -> bool:
+    """Whether the corpus the index was built from has changed since."""
+    corpus = Path(manifest.get("corpus", ""))
+    if manifest.get("pipeline_version") != PIPELINE_VERSION:
+        return True
+    if stat_fingerprint(corpus) == manifest.get("corpus_stat"):
+        return False
+    try:
+        docs, _ = load_corpus(corpus)
+    except CorpusError:
+        return False  # the corpus is gone: keep answering from what was built
+    return corpus_hash(docs) != manifest.get("corpus_hash")
+
+
+class Index:
+    """A loaded index: article texts, passage and sentence offsets, dense and lexical indexes."""
+
+    def __init__(self, index_dir: Path) -> None:
+        import faiss
+
+        from .lexical import LexicalIndex
+
+        self.path = resolve(index_dir)
+        self.manifest = read_manifest(index_dir)
+        try:
+            self.articles = [self._article(json.loads(line)) for line in open(self.path / "articles.jsonl", encoding="utf-8")]
+            with np.load(self.path / "passages.npz", allow_pickle=False) as z:
+                self._p = {k: z[k] for k in z.files}
+            with np.load(self.path / "sentences.npz", allow_pickle=False) as z:
+                self._s = {k: z[k] for k in z.files}
+            self.passage_index = faiss.read_index(str(self.path / "passages.faiss"))
+            self.sentence_index = faiss.read_index(str(self.path / "sentences.faiss"))
+            self.lexical = LexicalIndex.load(self.path / "lexical")
+        except (OSError, ValueError, KeyError, RuntimeError, json.JSONDecodeError) as exc:
+            raise IndexUnusableError(
+                f"index in {self.path} is damaged ({exc.__class__.__name__}); rebuild with: assistant index"
+            ) from None
+        n = int(self.manifest.get("passages", -1))
+        if not (self.passage_index.ntotal == n == len(self._p["start"])) or (
+            self.sentence_index.ntotal != len(self._s["start"])
+        ):
+            raise IndexUnusableError(f"index in {self.path} is incomplete; rebuild with: assistant index")
+        self.by_source = {a.source: i for i, a in enumerate(self.articles)}
+        self.languages = np.array([a.language for a in self.articles])[self._p["article"]]
+
+    @staticmethod
+    def _article(row: dict) -> Article:
+        return Article(
+            source=row["source"],
+            title=row["title"],
+            text=row["text"],
+            paragraphs=tuple(Paragraph(*p) for p in row["paragraphs"]),
+            outlet=row.get("outlet"),
+            author=row.get("author"),
+            date=row.get("date"),
+            language=row.get("language", "en"),
+            content_hash=row.get("content_hash", ""),
+        )
+
+    def __len__(self) -> int:
+        return len(self._p["start"])
+
+    @property
+    def encoder_name(self) -> str:
+        return self.manifest["encoder"]
+
+    def article_of(self, pid: int) -> Article:
+        return self.articles[int(self._p["article"][pid])]
+
+    def passage(self, pid: int) -> Passage:
+        article = self.article_of(pid)
+        first = int(self._p["first_sentence"][pid])
+        rows = range(first, first + int(self._p["sentence_count"][pid]))
+        sents = tuple(Sentence(int(self._s["start"][r]), int(self._s["end"][r]), int(self._s["paragraph"][r])) for r in rows)
+        start, end = int(self._p["start"][pid]), int(self._p["end"][pid])
+        return Passage(pid, article.source, start, end, int(self._p["paragraph"][pid]), article.text[start:end], sents)
+
+    def sentence_rows(self, pid: int) -> range:
+        first = int(self._p["first_sentence"][pid])
+        return range(first, first + int(self._p["sentence_count"][pid]))
+
+    def sentence_passages(self, rows: np.ndarray) -> np.ndarray:
+        return self._s["passage"][rows]
+
+    def sentence_vectors(self, rows: range) -> np.ndarray:
+        return np.vstack([self.sentence_index.reconstruct(int(r)) for r in rows])
+
+    def passage_vectors(self, pids: list[int]) -> np.ndarray:
+        return np.vstack([self.passage_index.reconstruct(int(p)) for p in pids])
