@@ -15,6 +15,7 @@ from .errors import IndexUnusableError, InputError
 from .meta import language_of
 from .quote import choose_quote
 from .records import Answer, Article, Citation
+from .scope import unknown_names
 from .search import retrieve
 from . import store
 
@@ -23,7 +24,10 @@ DEFAULT_K = 5
 # A question is answered when its best passage is at least this similar (dense score, which
 # mixes best-sentence and passage cosine). Calibrated on the dev set's in- and out-of-scope
 # questions; see README "Deciding when the articles do not answer".
-ANSWER_THRESHOLD = 0.40
+ANSWER_THRESHOLD = 0.22
+# A question naming something no article mentions (a city, a person, a product) needs a much
+# closer match to count as answered.
+UNKNOWN_NAME_THRESHOLD = 0.60
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -173,7 +177,10 @@ class Assistant:
                 )
             )
         best = max((c.score for c in citations), default=0.0)
-        return Answer(text, best >= ANSWER_THRESHOLD, tuple(citations), notice)
+        answered = best >= ANSWER_THRESHOLD
+        if answered and best < UNKNOWN_NAME_THRESHOLD:
+            answered = not unknown_names(text, index.names, index.korean_text)
+        return Answer(text, answered, tuple(citations), notice)
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:

@@ -19,13 +19,14 @@ from .encoders import Encoder
 from .errors import CorpusError, IndexUnusableError
 from .load import corpus_files, load_corpus, sidecar_path
 from .records import Article, Paragraph, Passage, Sentence
+from .scope import Names, corpus_names
 
 FORMAT_VERSION = 1
 PIPELINE_VERSION = 1  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
-FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "sentences.faiss", "lexical")
+FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "sentences.faiss", "lexical", "names.txt")
 
 
 def passage_embedding_text(article: Article, passage: Passage) -> str:
@@ -153,6 +154,7 @@ def build(
             index.add(vecs)
             faiss.write_index(index, str(tmp / name))
         LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
+        (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles))), encoding="utf-8")
         manifest = {
             "format_version": FORMAT_VERSION,
             "pipeline_version": PIPELINE_VERSION,
@@ -249,6 +251,7 @@ class Index:
             self.passage_index = faiss.read_index(str(self.path / "passages.faiss"))
             self.sentence_index = faiss.read_index(str(self.path / "sentences.faiss"))
             self.lexical = LexicalIndex.load(self.path / "lexical")
+            self.names = Names((self.path / "names.txt").read_text(encoding="utf-8").split("\n"))
         except (OSError, ValueError, KeyError, RuntimeError, json.JSONDecodeError) as exc:
             raise IndexUnusableError(
                 f"index in {self.path} is damaged ({exc.__class__.__name__}); rebuild with: assistant index"
@@ -260,6 +263,7 @@ class Index:
             raise IndexUnusableError(f"index in {self.path} is incomplete; rebuild with: assistant index")
         self.by_source = {a.source: i for i, a in enumerate(self.articles)}
         self.languages = np.array([a.language for a in self.articles])[self._p["article"]]
+        self.korean_text = "\n".join(a.title + "\n" + a.text for a in self.articles if a.language == "ko")
 
     @staticmethod
     def _article(row: dict) -> Article:
