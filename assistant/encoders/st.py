@@ -41,7 +41,8 @@ class SentenceTransformerEncoder(Encoder):
                 f"cannot load sentence-transformers model {model!r} ({exc.__class__.__name__}); "
                 "give a local model folder or a name already in the Hugging Face cache"
             ) from None
-        self._dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self._dim = int(get_dim() or 0)
 
     @property
     def dim(self) -> int:
