@@ -20,7 +20,7 @@ index: $(STAMP)
 
 # Ask questions interactively (one per line); the index is built when missing and rebuilt when stale.
 run: $(STAMP)
-	@$(BIN)/python -c "import sys; from pathlib import Path; sys.exit(0 if (Path('embeddings')/'current').exists() else 1)" || $(BIN)/assistant index
+	@$(BIN)/assistant index --if-needed
 	@echo "Ask a question about the articles (Korean or English), one per line; Ctrl-D to quit."
 	$(BIN)/assistant ask -
 

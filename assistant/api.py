@@ -65,9 +65,12 @@ def clean_question(question: str) -> tuple[str, str | None]:
     """Validated question text and an optional notice (e.g. truncation)."""
     if not isinstance(question, str):
         raise InputError("the question must be text")
-    text = CONTROL.sub(" ", unicodedata.normalize("NFC", question))
+    # Lone surrogates (undecodable command-line bytes, bad JSON escapes) cannot be encoded: drop them.
+    text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width marks, BOM
     text = re.sub(r"\s+", " ", text).strip()
-    if not text:
+    if not any(ch.isalnum() for ch in text):
         raise InputError("the question is empty; type a question about the articles")
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
@@ -99,6 +102,24 @@ class Assistant:
         with self._lock:
             self._index = None
         return report
+
+    def rebuild_reason(self, corpus: str | Path) -> str | None:
+        """Why the index needs building from corpus (missing, unusable, other encoder or corpus, stale), or None."""
+        try:
+            manifest = store.read_manifest(self.index_dir)
+        except IndexUnusableError as exc:
+            return str(exc).split(";")[0]
+        if manifest.get("encoder") != self.encoder_name:
+            return f"the index was built with encoder {manifest.get('encoder')!r}"
+        if Path(manifest.get("corpus", "")) != Path(corpus).resolve():
+            return f"the index was built from {manifest.get('corpus')}"
+        if store.is_stale(manifest):
+            return "the articles changed since the index was built"
+        try:
+            store.Index(self.index_dir)
+        except IndexUnusableError as exc:
+            return str(exc).split(";")[0]
+        return None
 
     @property
     def encoder(self) -> Encoder:
@@ -144,12 +165,10 @@ class Assistant:
         text, notice = clean_question(question)
         index = self.index
         qvec = self.encoder.encode_queries([text])[0]
-        allow = None
+        allowed = None
         if filters:
-            allowed = {i for i, a in enumerate(index.articles) if filters.admits(a)}
-            article_of = index._p["article"]
-            allow = lambda pid: int(article_of[pid]) in allowed  # noqa: E731
-        hits = retrieve(index, qvec, text, language_of(text), candidates=max(50, 5 * k), allow=allow)[:k]
+            allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
+        hits = retrieve(index, qvec, text, language_of(text), candidates=max(50, 5 * k), allowed=allowed)[:k]
         citations = []
         for rank, hit in enumerate(hits, start=1):
             passage = index.passage(hit.passage_id)
@@ -160,7 +179,8 @@ class Assistant:
             citations.append(
                 Citation(
                     rank=rank,
-                    score=round(float(hit.dense if hit.dense is not None else hit.score), 4),
+                    score=round(float(hit.score), 4),
+                    similarity=round(float(hit.dense or 0.0), 4),
                     source=article.source,
                     title=article.title,
                     outlet=article.outlet,
@@ -176,7 +196,7 @@ class Assistant:
                     language=article.language,
                 )
             )
-        best = max((c.score for c in citations), default=0.0)
+        best = max((c.similarity for c in citations), default=0.0)
         answered = best >= ANSWER_THRESHOLD
         if answered and best < UNKNOWN_NAME_THRESHOLD:
             answered = not unknown_names(text, index.names, index.korean_text)

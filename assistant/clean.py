@@ -38,7 +38,9 @@ META_LINE = re.compile(
     r"(?:입력|승인|수정|등록|발행|기사입력|업데이트|posted|published|updated|date)\s*:?\s*\d{4}[-./년]\s*\d{1,2}.*|"
     r"댓글\s*\d+|comments?\s*\d+|"
     r"by\s+[A-Z][\w.'\-]*(?:\s+-?[\w.'\-]+){0,3}\s*(?:,\s*(?:reporter|staff writer|correspondent).*)?(?:\s+\S+@\S+)?|"
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+    r"[/=]?\s*[가-힣]{2,4}\s*(?:기자|특파원|객원기자|선임기자|인턴기자)(?:\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+)?|"
+    r"[△▲▷]\s*[가-힣]{2,4}\s*[\[(].{0,60}[\])]"  # contributor box: △Name [affiliation]
     r")$",
     re.IGNORECASE,
 )
@@ -49,6 +51,8 @@ CAPTION_CREDIT = re.compile(
     r"\((?:photo|image|courtesy)[^)]{0,40}\))\.?$",
     re.IGNORECASE,
 )
+MENU_ITEM = re.compile(r"^[^\s.!?。]{1,20}(?:\s[^\s.!?。]{1,20}){0,2}$")  # one to three short words
+MENU_RUN = 3  # this many menu-like lines in a row are a navigation bar
 IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")  # leaked CSS/JS ids such as bar_progress
 LISTICLE_BULLET = re.compile(r"^[•·▶■]\s*\S")
 CAPTION_MAX = 300
@@ -100,9 +104,27 @@ def is_caption(text: str, title_key: str) -> bool:
     return bool(title_key) and len(text) <= 2 * CAPTION_MAX and key != title_key and key.startswith(title_key)
 
 
+def drop_menus(lines: list[Line]) -> list[Line]:
+    """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars)."""
+    out: list[Line] = []
+    run: list[Line] = []
+    for line in lines + [Line("", -1, -1)]:
+        if line.text and MENU_ITEM.match(line.text) and len(line.text) <= 25:
+            run.append(line)
+            continue
+        if len(run) < MENU_RUN:
+            out.extend(run)
+        run = []
+        if line.text:
+            out.append(line)
+    return out
+
+
 def clean(raw: str) -> Cleaned:
     """Split a scraped page into title, body paragraphs and removed metadata lines."""
     lines = [ln for ln in split_lines(raw) if norm(ln.text) not in UI_LINES and not IDENTIFIER.match(ln.text)]
+    first_body = next((i for i, ln in enumerate(lines) if is_body(ln.text)), len(lines))
+    lines = drop_menus(lines[:first_body]) + lines[first_body:]  # navigation bars sit above the article
     title = ""
     title_key = ""
     body: list[Line] = []

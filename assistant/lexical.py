@@ -96,12 +96,16 @@ class LexicalIndex:
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
 
-    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k passage rows and BM25 scores (only rows with a positive score)."""
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores (only rows with a positive score, only allowed rows)."""
         tokens = tokenize(query)
         if not tokens:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(tokens)
+        if allowed is not None:
+            masked = np.zeros_like(scores)
+            masked[allowed] = scores[allowed]
+            scores = masked
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -58,7 +58,7 @@ def read_article(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def corpus_files(folder: Path) -> list[Path]:
+def corpus_files(folder: Path, warnings: list[str] | None = None) -> list[Path]:
     """Article files under folder, sorted; links that lead outside the folder are not followed."""
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR")
@@ -69,11 +69,14 @@ def corpus_files(folder: Path) -> list[Path]:
             continue
         try:
             resolved = path.resolve()
-        except OSError:
+        except (OSError, RuntimeError):  # a link loop
+            resolved = None
+        if resolved is None or not resolved.is_relative_to(root):
+            if warnings is not None:
+                warnings.append(f"{path.relative_to(folder).as_posix()}: skipped, link leads outside the corpus folder")
             continue
-        if not resolved.is_relative_to(root) or not resolved.is_file():
-            continue
-        out.append(path)
+        if resolved.is_file():
+            out.append(path)
     return out
 
 
@@ -82,7 +85,7 @@ def load_corpus(folder: Path) -> tuple[list[RawDoc], list[str]]:
     docs: list[RawDoc] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
-    for path in corpus_files(folder):
+    for path in corpus_files(folder, warnings):
         source = path.relative_to(folder).as_posix()
         try:
             text = read_article(path)

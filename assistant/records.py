@@ -75,7 +75,7 @@ class Hit:
 @dataclass(frozen=True)
 class Citation:
     rank: int
-    score: float
+    score: float  # fused relevance, 1.0 at best; citations are ordered by it
     source: str
     title: str
     outlet: str | None
@@ -89,6 +89,7 @@ class Citation:
     quote_start: int
     quote_end: int
     language: str = "en"
+    similarity: float = 0.0  # dense cosine similarity with the question
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

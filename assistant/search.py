@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from .fuse import fuse
@@ -25,27 +23,41 @@ def dense_scores(index: Index, qvec: np.ndarray, pids: list[int]) -> dict[int, f
     return out
 
 
+def _search(faiss_index, q: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
+    """Row ids of the n nearest vectors, optionally only among the allowed rows."""
+    import faiss
+
+    if allowed is None:
+        _, rows = faiss_index.search(q, n)
+    else:
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
+        _, rows = faiss_index.search(q, min(n, len(allowed)), params=params)
+    return rows[0][rows[0] >= 0]
+
+
 def retrieve(
     index: Index,
     qvec: np.ndarray,
     question: str,
     question_language: str,
     candidates: int = 50,
-    allow: Callable[[int], bool] | None = None,
+    allowed: np.ndarray | None = None,
 ) -> list[Hit]:
-    """Fused hits over the union of dense and lexical candidates, best first."""
+    """Fused hits over the union of dense and lexical candidates, best first.
+
+    allowed: passage ids a filter admits (None: all); searched directly, not filtered afterwards.
+    """
+    if allowed is not None and len(allowed) == 0:
+        return []
     q = qvec.reshape(1, -1).astype(np.float32)
     n = min(candidates, len(index))
-    _, prow = index.passage_index.search(q, n)
-    _, srow = index.sentence_index.search(q, min(candidates * 3, index.sentence_index.ntotal))
-    pool = {int(p) for p in prow[0] if p >= 0}
-    pool |= {int(p) for p in index.sentence_passages(srow[0][srow[0] >= 0])}
-    lex_ids, lex_scores = index.lexical.search(question, n)
+    pool = {int(p) for p in _search(index.passage_index, q, n, allowed)}
+    sentence_allowed = None if allowed is None else index.sentence_rows_of(allowed)
+    srows = _search(index.sentence_index, q, min(candidates * 3, index.sentence_index.ntotal), sentence_allowed)
+    pool |= {int(p) for p in index.sentence_passages(srows)}
+    lex_ids, lex_scores = index.lexical.search(question, n, allowed)
     lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
     pool |= set(lexical)
-    if allow is not None:
-        pool = {p for p in pool if allow(p)}
-        lexical = {p: s for p, s in lexical.items() if p in pool}
     dense = dense_scores(index, qvec, sorted(pool))
     same = {p: index.languages[p] == question_language for p in pool}
     return fuse(dense, lexical, same)

@@ -21,8 +21,8 @@ from .load import corpus_files, load_corpus, sidecar_path
 from .records import Article, Paragraph, Passage, Sentence
 from .scope import Names, corpus_names
 
-FORMAT_VERSION = 1
-PIPELINE_VERSION = 1  # bump when cleaning or chunking changes: old indexes become stale
+FORMAT_VERSION = 2  # 2: names.txt
+PIPELINE_VERSION = 2  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -252,12 +252,12 @@ class Index:
             self.sentence_index = faiss.read_index(str(self.path / "sentences.faiss"))
             self.lexical = LexicalIndex.load(self.path / "lexical")
             self.names = Names((self.path / "names.txt").read_text(encoding="utf-8").split("\n"))
-        except (OSError, ValueError, KeyError, RuntimeError, json.JSONDecodeError) as exc:
+        except Exception as exc:  # numpy, zipfile, faiss and json each fail their own way on a damaged file
             raise IndexUnusableError(
                 f"index in {self.path} is damaged ({exc.__class__.__name__}); rebuild with: assistant index"
             ) from None
         n = int(self.manifest.get("passages", -1))
-        if not (self.passage_index.ntotal == n == len(self._p["start"])) or (
+        if len(self.articles) != self.manifest.get("articles") or not (self.passage_index.ntotal == n == len(self._p["start"])) or (
             self.sentence_index.ntotal != len(self._s["start"])
         ):
             raise IndexUnusableError(f"index in {self.path} is incomplete; rebuild with: assistant index")
@@ -300,6 +300,18 @@ class Index:
     def sentence_rows(self, pid: int) -> range:
         first = int(self._p["first_sentence"][pid])
         return range(first, first + int(self._p["sentence_count"][pid]))
+
+    def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
+        return np.flatnonzero(np.isin(self._p["article"], np.asarray(article_rows, dtype=np.int32)))
+
+    def sentence_rows_of(self, pids: np.ndarray) -> np.ndarray:
+        """All sentence rows of the given passages (each passage's sentences are contiguous)."""
+        firsts = self._p["first_sentence"][pids]
+        counts = self._p["sentence_count"][pids].astype(np.int64)
+        if counts.sum() == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(firsts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return offsets + np.arange(counts.sum())
 
     def sentence_passages(self, rows: np.ndarray) -> np.ndarray:
         return self._s["passage"][rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +32,9 @@ class SentenceTransformerEncoder(Encoder):
         local = Path(model).expanduser()
         if local.exists():
             model = str(local)
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local model must never reach for the hub
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            # A local model must never reach for the hub.
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=local.exists())
         except Exception as exc:  # the library raises many kinds; all mean "cannot load this model"
             raise EncoderError(
                 f"cannot load sentence-transformers model {model!r} ({exc.__class__.__name__}); "

@@ -1,0 +1,168 @@
+"""Metadata extraction: title, outlet, author, date and language, from the scrape or a sidecar."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.articles import build_article
+from assistant.clean import clean
+from assistant.load import RawDoc, load_corpus, read_article
+from assistant.meta import extract, find_date, language_of, tidy_name
+from conftest import SEEDS
+from test_clean import ENGLISH_SCRAPE, KOREAN_SCRAPE
+
+EXPECTED = {
+    "000_7065692321f39095.txt": {
+        "title": "Conditions for practical cooperation beyond formal alliance",
+        "author": "Yang Joon-seok",
+        "outlet": "AI Times",
+        "date": None,
+        "language": "en",
+    },
+    "001_f932d6bef9098a44.txt": {
+        "title": 'Gwangju City Council Member Hong Giwol: "AI Leading City Requires Strategic Approach"',
+        "outlet": "The Asia Business Daily",
+        "author": None,
+        "date": None,  # the page says "On August 28" and never gives the year
+        "language": "en",
+    },
+    "002_f6fc0410c29b4f02.txt": {
+        "title": '"National AI Development Difficult Alone for Government or Companies... '
+        'Must Be Based on Public-Private Cooperation"',
+        "outlet": "The Asia Business Daily",
+        "author": None,
+        "date": None,  # "July 16" without a year
+        "language": "en",
+    },
+    "003_bd417f7486c5be64.txt": {
+        "title": "[기고] 원주형 AI 얼라이언스 협업 모델",
+        "author": "김장기",
+        "date": "2023-12-17",
+        "language": "ko",
+    },
+    "004_d17d07492f04a1cb.txt": {
+        "title": "Gwangju “The era of AI Gwangju has begun”",
+        "date": "2020-02-04",
+        "author": "박혜섭",
+        "outlet": "AI타임스",
+        "language": "en",  # Korean page furniture, English article
+    },
+}
+
+
+def seed_meta(name: str):
+    return extract(clean(read_article(SEEDS / name)))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_seed_metadata(name):
+    meta = seed_meta(name)
+    for field, value in EXPECTED[name].items():
+        assert getattr(meta, field) == value, field
+
+
+def test_seed_003_outlet_is_not_invented():
+    # The Korean column names no outlet anywhere on the page.
+    assert seed_meta("003_bd417f7486c5be64.txt").outlet is None
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_article_record_carries_the_metadata(name):
+    docs, _ = load_corpus(SEEDS)
+    doc = next(d for d in docs if d.source == name)
+    article = build_article(doc)
+    assert article.meta() == {"source": name, **{k: getattr(seed_meta(name), k) for k in article.meta() if k != "source"}}
+    for field, value in EXPECTED[name].items():
+        assert article.meta()[field] == value
+
+
+def test_synthetic_korean_metadata_prefers_the_input_date_over_the_edit_date():
+    meta = extract(clean(KOREAN_SCRAPE))
+    assert meta.date == "2024-03-05"
+    assert meta.author == "홍길동"
+    assert meta.outlet == "예시일보"
+    assert meta.language == "ko"
+
+
+def test_synthetic_english_metadata():
+    meta = extract(clean(ENGLISH_SCRAPE))
+    assert (meta.title, meta.author, meta.date, meta.outlet, meta.language) == (
+        "City unveils plan for shared AI computing hub",
+        "Jane Doe",
+        "2024-05-10",
+        "Example Times",
+        "en",
+    )
+
+
+def test_only_an_edit_date_is_used_as_a_fallback():
+    assert find_date(["수정 2024.03.06 09:00"]) == "2024-03-06"
+    assert find_date(["수정 2024.03.06", "입력 2024.03.05"]) == "2024-03-05"
+    assert find_date(["Updated: 2021-7-9", "Published: 2021-07-01"]) == "2021-07-01"
+
+
+@pytest.mark.parametrize("line", ["입력 2024.13.05", "posted 2024-02-40", "On August 28", "2024.03.05"])
+def test_invalid_or_unlabelled_dates_are_ignored(line):
+    assert find_date([line]) is None
+
+
+def test_known_outlet_domain_follows_the_article_language():
+    raw_en = "Title\nBy Kim Minsu, reporter kim@asiae.co.kr\n" + "An English body paragraph that is long enough to count. " * 2
+    raw_ko = "제목\n홍길동 기자 hong@asiae.co.kr\n" + "한국어 본문 문단은 충분히 길어야 본문으로 인정된다고 합니다. " * 3
+    assert extract(clean(raw_en)).outlet == "The Asia Business Daily"
+    assert extract(clean(raw_ko)).outlet == "아시아경제"
+
+
+def test_free_mail_domains_are_not_outlets():
+    raw = "Title\nBy Kim Minsu, reporter kim@gmail.com\n" + "An English body paragraph that is long enough to count. " * 2
+    assert extract(clean(raw)).outlet is None
+
+
+def test_sidecar_overrides_extracted_fields():
+    raw = read_article(SEEDS / "001_f932d6bef9098a44.txt")
+    sidecar = {"date": "2025-08-28", "author": "  Kim Reporter ", "title": "", "language": 42, "extra": "ignored"}
+    meta = extract(clean(raw), sidecar)
+    assert meta.date == "2025-08-28"
+    assert meta.author == "Kim Reporter"
+    assert meta.title.startswith("Gwangju City Council Member")  # blank value does not override
+    assert meta.language == "en"  # non-string value does not override
+    assert meta.outlet == "The Asia Business Daily"
+
+
+def test_sidecar_reaches_the_article_through_the_loader(make_corpus):
+    raw = (SEEDS / "002_f6fc0410c29b4f02.txt").read_text(encoding="utf-8")
+    folder = make_corpus({"a.txt": raw, "a.meta.json": json.dumps({"date": "2025-07-16", "outlet": "Asia Economy"})})
+    docs, warnings = load_corpus(folder)
+    assert warnings == []
+    article = build_article(docs[0])
+    assert article.date == "2025-07-16"
+    assert article.outlet == "Asia Economy"
+    assert article.author is None
+
+
+def test_build_article_returns_none_for_pure_boilerplate():
+    assert build_article(RawDoc("x.txt", "Menu\nSearch\nClose\n")) is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("", "en"),
+        ("Hello world", "en"),
+        ("안녕하세요", "ko"),
+        ("정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?", "ko"),
+        ("What does 원주 mean in this English sentence about alliances?", "en"),
+        ("원주형 AI 얼라이언스 model", "ko"),
+        ("12345 !!! ???", "en"),
+        ("日本語のテキスト", "en"),
+    ],
+)
+def test_language_of(text, language):
+    assert language_of(text) == language
+
+
+def test_tidy_name():
+    assert tidy_name("Yang Joon -seok") == "Yang Joon-seok"
+    assert tidy_name("Lee Yong - seop,") == "Lee Yong-seop"
