@@ -9,7 +9,7 @@ hit, while same-language passages that match the question's words move up.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .records import Hit
 
@@ -44,3 +44,18 @@ def fuse(
         hits.append(Hit(pid, score, dense.get(pid), lexical.get(pid)))
     hits.sort(key=lambda h: (-h.score, h.passage_id))
     return hits
+
+
+def diversify(hits: list[Hit], article_of: Callable[[int], int], per_article: int = 2) -> list[Hit]:
+    """Reorder so that no article has more than per_article hits before every other article's best ones.
+
+    Search engines call this host crowding: a memo needs the best passage of each relevant source,
+    not five near-duplicates of one article. Order within each group is kept.
+    """
+    seen: dict[int, int] = {}
+    first, rest = [], []
+    for hit in hits:
+        article = article_of(hit.passage_id)
+        seen[article] = seen.get(article, 0) + 1
+        (first if seen[article] <= per_article else rest).append(hit)
+    return first + rest

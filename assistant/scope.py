@@ -59,6 +59,7 @@ GAZETTEER = {
 }
 ENGLISH_ALIASES = {v: k for k, vs in GAZETTEER.items() for v in vs}
 KOREAN_SUFFIXES = ("시의회", "시청", "시장", "의회", "도청", "시", "도", "군", "구", "권", "형")
+MAX_NAME_SYLLABLES = 3
 PARTICLES = ("에서", "으로", "가", "이", "은", "는", "의", "를", "을", "와", "과", "에", "로", "도", "만")
 
 
@@ -97,10 +98,17 @@ def corpus_names(articles) -> set[str]:
 def _known_english(name: str, known: set[str]) -> bool:
     w = name.lower()
     candidates = {w, w + "s", w.removesuffix("s"), w.removesuffix("n"), w.removesuffix("an"), w.removesuffix("ese")}
-    if candidates & known:
+    if candidates & known or (len(w) >= 5 and _has_prefix(known, w)):  # Jeolla -> Jeollanam
         return True
     korean = ENGLISH_ALIASES.get(w)
     return bool(korean and set(GAZETTEER[korean]) & known)
+
+
+def _strip_suffix(form: str) -> str:
+    for suffix in KOREAN_SUFFIXES + PARTICLES:
+        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+            return form[: -len(suffix)]
+    return form
 
 
 def _known_korean(form: str, known: set[str], korean_text: str) -> bool:
@@ -140,7 +148,9 @@ def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]
     missing = [n for n in ENGLISH_NAME.findall(question) if len(n) > 1 and not _known_english(n, known)]
     if HANGUL.search(question):
         for token in _kiwi().tokenize(question):
-            if token.tag == "NNP" and len(token.form) >= 2 and HANGUL.search(token.form):
+            # Short names (places, people, brands) romanise; long ones are organisations that translate
+            # (과학기술정보통신부 = Ministry of Science and ICT), so they are not evidence either way.
+            if token.tag == "NNP" and 2 <= len(_strip_suffix(token.form)) <= MAX_NAME_SYLLABLES and HANGUL.search(token.form):
                 if not _known_korean(token.form, known, korean_text):
                     missing.append(token.form)
             elif token.tag == "SL" and len(token.form) > 1 and (token.form.isupper() or any(c.isdigit() for c in token.form)):

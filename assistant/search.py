@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .fuse import fuse
+from .fuse import diversify, fuse
 from .records import Hit
 from .store import Index
 
@@ -60,4 +60,5 @@ def retrieve(
     pool |= set(lexical)
     dense = dense_scores(index, qvec, sorted(pool))
     same = {p: index.languages[p] == question_language for p in pool}
-    return fuse(dense, lexical, same)
+    article_of = index._p["article"]
+    return diversify(fuse(dense, lexical, same), lambda pid: int(article_of[pid]))

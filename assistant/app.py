@@ -1,0 +1,265 @@
+"""The Gradio web app: cited chat, source viewer, filters, briefing export. A thin layer over Assistant."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from . import briefing as basket
+from .api import Assistant, Filters
+from .briefing import BriefingItem
+from .errors import AssistantError, InputError
+from .i18n import t
+from .meta import language_of
+from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
+SCROLL_TO_QUOTE_JS = "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
+
+
+class Handlers:
+    """Every UI action as a plain function of its inputs, so it can be tested without a browser."""
+
+    def __init__(self, assistant: Assistant, export_dir: Path | None = None) -> None:
+        self.assistant = assistant
+        self.export_dir = Path(export_dir or tempfile.mkdtemp(prefix="assistant-briefing-"))
+
+    # ---- asking --------------------------------------------------------------------------
+    def filters(self, sources, outlets, date_from, date_to, language) -> Filters:
+        for value in (date_from, date_to):
+            if value and not DATE.match(value.strip()):
+                raise InputError("dates must be written YYYY-MM-DD")
+        return Filters(
+            sources=frozenset(sources or ()),
+            outlets=frozenset(outlets or ()),
+            date_from=(date_from or "").strip() or None,
+            date_to=(date_to or "").strip() or None,
+            language=language if language in ("ko", "en") else None,
+        )
+
+    def respond(self, message: str, history: list, sources=None, outlets=None, date_from="", date_to="",
+                language="any") -> tuple[list, dict | None, str]:
+        """Ask; append the question and the quoted reply to the chat. Returns (history, answer, textbox)."""
+        answer = self.assistant.ask(message, k=5, filters=self.filters(sources, outlets, date_from, date_to, language))
+        data = answer.to_dict()
+        lang = language_of(answer.question)
+        data["lang"] = lang
+        history = list(history or []) + [
+            {"role": "user", "content": _literal(answer.question)},
+            {"role": "assistant", "content": chat_reply(data, lang, self.assistant.articles())},
+        ]
+        return history, data, ""
+
+    def api_ask(self, question: str) -> dict:
+        return self.assistant.ask(question).to_dict()
+
+    # ---- citations and sources --------------------------------------------------------------
+    def cards(self, answer: dict | None, lang: str) -> list[str]:
+        if not answer:
+            return []
+        return [citation_card(c, lang, answer["answered"]) for c in answer["citations"]]
+
+    def open_source(self, answer: dict | None, index: int, lang: str) -> str:
+        c = answer["citations"][index]
+        article = self.assistant.article(c["source"])
+        return article_view(article, lang, c["passage_start"], c["passage_end"], c["quote_start"], c["quote_end"])
+
+    # ---- briefing --------------------------------------------------------------------------
+    def add(self, answer: dict | None, index: int, items: list[dict]) -> list[dict]:
+        item = BriefingItem.from_citation(answer["citations"][index], answer.get("question", ""))
+        return _dump(basket.add(_load(items), item))
+
+    def move(self, items: list[dict], index: int, delta: int) -> list[dict]:
+        return _dump(basket.move(_load(items), index, delta))
+
+    def remove(self, items: list[dict], index: int) -> list[dict]:
+        return _dump(basket.remove(_load(items), index))
+
+    def note(self, items: list[dict], index: int, text: str) -> list[dict]:
+        return _dump(basket.set_note(_load(items), index, text or ""))
+
+    def export(self, items: list[dict], lang: str) -> tuple[str | None, str | None]:
+        """Paths of the Markdown and Word files for the current basket (None when it is empty)."""
+        loaded = _load(items)
+        if not loaded:
+            return None, None
+        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        md = folder / "briefing.md"
+        md.write_text(basket.to_markdown(loaded, lang), encoding="utf-8")
+        docx = basket.to_docx(loaded, folder / "briefing.docx", lang)
+        return str(md), str(docx)
+
+
+def _literal(text: str) -> str:
+    from .render import md_escape
+
+    return md_escape(text)
+
+
+def _load(items: list[dict]) -> list[BriefingItem]:
+    return [BriefingItem.from_dict(i) for i in items or []]
+
+
+def _dump(items: list[BriefingItem]) -> list[dict]:
+    return [i.to_dict() for i in items]
+
+
+def build_app(assistant: Assistant, lang: str = "ko"):
+    """The Blocks app. Nothing is launched here."""
+    import gradio as gr
+
+    h = Handlers(assistant)
+    articles = assistant.articles()
+    article_choices = [(a.title, a.source) for a in articles]
+    outlet_choices = sorted({a.outlet for a in articles if a.outlet})
+
+    def guarded(fn):
+        def run(*args):
+            try:
+                return fn(*args)
+            except AssistantError as exc:
+                raise gr.Error(str(exc)) from None
+
+        return run
+
+    with gr.Blocks(title=t("title", lang)) as demo:
+        ui_lang = gr.State(lang)
+        last_answer = gr.State(None)
+        items = gr.State([])
+
+        with gr.Row():
+            header = gr.Markdown(f"## {t('title', lang)}\n{t('subtitle', lang)}")
+            lang_switch = gr.Radio([("한국어", "ko"), ("English", "en")], value=lang, label=t("ui_language", lang),
+                                   elem_id="lang-switch", scale=0, min_width=220)
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label=t("chat", lang), height=420, elem_id="chat", buttons=["copy"],
+                                  feedback_options=None)
+                with gr.Row():
+                    question = gr.Textbox(label=t("question", lang), placeholder=t("placeholder", lang),
+                                          elem_id="question", scale=5, max_lines=4)
+                    ask = gr.Button(t("ask", lang), variant="primary", elem_id="ask", scale=1)
+                clear = gr.Button(t("clear", lang), size="sm", elem_id="clear")
+                with gr.Accordion(t("filters", lang), open=False, elem_id="filters") as filters_box:
+                    f_sources = gr.CheckboxGroup(article_choices, label=t("articles", lang), elem_id="f-sources")
+                    f_outlets = gr.CheckboxGroup(outlet_choices, label=t("outlets", lang), elem_id="f-outlets")
+                    with gr.Row():
+                        f_from = gr.Textbox(label=t("date_from", lang), elem_id="f-from")
+                        f_to = gr.Textbox(label=t("date_to", lang), elem_id="f-to")
+                    f_language = gr.Radio([(t("any", lang), "any"), ("한국어", "ko"), ("English", "en")], value="any",
+                                          label=t("language", lang), elem_id="f-language")
+                quotes_title = gr.Markdown(f"### {t('quotes', lang)}")
+
+                @gr.render(inputs=[last_answer, ui_lang])
+                def show_citations(answer, current):
+                    cards = h.cards(answer, current)
+                    if not cards:
+                        gr.Markdown(t("no_quotes", current))
+                        return
+                    for i, card in enumerate(cards):
+                        with gr.Group(elem_classes=["citation"]):
+                            gr.HTML(card, elem_id=f"cite-{i + 1}")
+                            with gr.Row():
+                                open_btn = gr.Button(t("open", current), size="sm", elem_id=f"open-{i + 1}")
+                                add_btn = gr.Button(t("add", current), size="sm", elem_id=f"add-{i + 1}")
+                        open_btn.click(lambda a, lg, i=i: h.open_source(a, i, lg), [last_answer, ui_lang], source_view,
+                                       api_visibility="private").then(None, js=SCROLL_TO_QUOTE_JS)
+                        add_btn.click(lambda a, its, i=i: h.add(a, i, its), [last_answer, items], items,
+                                      api_visibility="private")
+
+            with gr.Column(scale=2):
+                with gr.Tabs():
+                    with gr.Tab(t("source", lang), id="source-tab") as source_tab:
+                        source_view = gr.HTML(f"<p>{t('no_source', lang)}</p>", elem_id="source-view")
+                    with gr.Tab(t("briefing", lang), id="briefing-tab") as briefing_tab:
+                        with gr.Row():
+                            dl_md = gr.DownloadButton(t("download_md", lang), interactive=False, elem_id="dl-md", size="sm")
+                            dl_docx = gr.DownloadButton(t("download_docx", lang), interactive=False, elem_id="dl-docx",
+                                                        size="sm")
+
+                        @gr.render(inputs=[items, ui_lang])
+                        def show_briefing(current_items, current):
+                            loaded = _load(current_items)
+                            if not loaded:
+                                gr.Markdown(t("empty_briefing", current), elem_id="briefing-empty")
+                                return
+                            for i, item in enumerate(loaded):
+                                with gr.Group(elem_classes=["brief"]):
+                                    gr.HTML(briefing_item_html(item, i + 1, current), elem_id=f"brief-{i + 1}")
+                                    note = gr.Textbox(item.note, label=t("note", current), elem_id=f"note-{i + 1}",
+                                                      max_lines=3)
+                                    with gr.Row():
+                                        up = gr.Button(t("up", current), size="sm", elem_id=f"up-{i + 1}")
+                                        down = gr.Button(t("down", current), size="sm", elem_id=f"down-{i + 1}")
+                                        rm = gr.Button(t("remove", current), size="sm", elem_id=f"rm-{i + 1}")
+                                note.blur(lambda its, v, i=i: h.note(its, i, v), [items, note], items,
+                                          api_visibility="private")
+                                up.click(lambda its, i=i: h.move(its, i, -1), items, items, api_visibility="private")
+                                down.click(lambda its, i=i: h.move(its, i, 1), items, items, api_visibility="private")
+                                rm.click(lambda its, i=i: h.remove(its, i), items, items, api_visibility="private")
+
+        def refresh_downloads(current_items, current):
+            md, docx = h.export(current_items, current)
+            return gr.update(value=md, interactive=bool(md)), gr.update(value=docx, interactive=bool(docx))
+
+        items.change(refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
+
+        ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language]
+        for trigger in (ask.click, question.submit):
+            trigger(guarded(h.respond), ask_inputs, [chat, last_answer, question], api_visibility="private")
+        clear.click(lambda: ([], None), None, [chat, last_answer], api_visibility="private")
+
+        def relabel(current):
+            return (
+                current,
+                gr.update(value=f"## {t('title', current)}\n{t('subtitle', current)}"),
+                gr.update(label=t("ui_language", current)),
+                gr.update(label=t("chat", current)),
+                gr.update(label=t("question", current), placeholder=t("placeholder", current)),
+                gr.update(value=t("ask", current)),
+                gr.update(value=t("clear", current)),
+                gr.update(label=t("filters", current)),
+                gr.update(label=t("articles", current)),
+                gr.update(label=t("outlets", current)),
+                gr.update(label=t("date_from", current)),
+                gr.update(label=t("date_to", current)),
+                gr.update(label=t("language", current)),
+                gr.update(value=f"### {t('quotes', current)}"),
+                gr.update(label=t("source", current)),
+                gr.update(label=t("briefing", current)),
+                gr.update(label=t("download_md", current)),
+                gr.update(label=t("download_docx", current)),
+            )
+
+        relabel_outputs = [ui_lang, header, lang_switch, chat, question, ask, clear, filters_box, f_sources, f_outlets,
+                           f_from, f_to, f_language, quotes_title, source_tab, briefing_tab, dl_md, dl_docx]
+        lang_switch.change(relabel, lang_switch, relabel_outputs, api_visibility="private")
+        demo.load(lambda browser: browser, lang_switch, lang_switch, js=BROWSER_LANGUAGE_JS, api_visibility="private")
+
+        gr.api(_typed_api(h, gr), api_name="ask")
+    return demo
+
+
+def _typed_api(h: Handlers, gr):
+    def ask(question: str) -> dict:
+        """Answer a question: the same JSON object as `assistant ask --json`."""
+        try:
+            return h.api_ask(question)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+
+    return ask
+
+
+def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, password: str | None = None,
+           user: str = "staff", max_queue: int = 64, **kwargs):
+    """Serve the app with a bounded queue; password protection covers the page and the API."""
+    import gradio as gr
+
+    demo = build_app(assistant)
+    demo.queue(max_size=max_queue, default_concurrency_limit=2)
+    auth = (user, password) if password else None
+    return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"],
+                       show_error=True, **kwargs)

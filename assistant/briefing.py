@@ -1,0 +1,108 @@
+"""A briefing basket of quotes with notes, exported as Markdown or Word with footnote-style citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from .records import Citation
+
+
+@dataclass(frozen=True)
+class BriefingItem:
+    quote: str
+    source: str
+    title: str
+    outlet: str | None
+    author: str | None
+    date: str | None
+    paragraph: int
+    question: str = ""
+    note: str = ""
+
+    @classmethod
+    def from_citation(cls, citation: Citation | dict, question: str = "") -> "BriefingItem":
+        c = citation if isinstance(citation, dict) else citation.to_dict()
+        return cls(c["quote"], c["source"], c["title"], c.get("outlet"), c.get("author"), c.get("date"),
+                   int(c["paragraph"]), question)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "BriefingItem":
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
+
+    def reference(self, language: str = "en") -> str:
+        """One footnote line: title, outlet, author, date, paragraph, file."""
+        para = f"{self.paragraph}번째 문단" if language == "ko" else f"paragraph {self.paragraph}"
+        parts = [f"“{self.title}”", self.outlet, self.author, self.date, para, self.source]
+        return ", ".join(p for p in parts if p)
+
+
+def add(items: list[BriefingItem], item: BriefingItem) -> list[BriefingItem]:
+    """Append unless the same quote from the same article is already there."""
+    if any(i.quote == item.quote and i.source == item.source for i in items):
+        return list(items)
+    return [*items, item]
+
+
+def move(items: list[BriefingItem], index: int, delta: int) -> list[BriefingItem]:
+    items = list(items)
+    target = index + delta
+    if 0 <= index < len(items) and 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+    return items
+
+
+def remove(items: list[BriefingItem], index: int) -> list[BriefingItem]:
+    return [item for i, item in enumerate(items) if i != index]
+
+
+def set_note(items: list[BriefingItem], index: int, note: str) -> list[BriefingItem]:
+    return [replace(item, note=note.strip()) if i == index else item for i, item in enumerate(items)]
+
+
+def heading(language: str) -> tuple[str, str, str]:
+    if language == "ko":
+        return "브리핑 자료", "메모", "출처"
+    return "Briefing", "Note", "Sources"
+
+
+def to_markdown(items: list[BriefingItem], language: str = "en") -> str:
+    title, note_label, sources = heading(language)
+    lines = [f"# {title}", ""]
+    for n, item in enumerate(items, start=1):
+        lines.append(f"> {item.quote}[^{n}]")
+        if item.note:
+            lines += ["", f"*{note_label}:* {item.note}"]
+        lines.append("")
+    lines += [f"## {sources}", ""]
+    lines += [f"[^{n}]: {item.reference(language)}" for n, item in enumerate(items, start=1)]
+    return "\n".join(lines) + "\n"
+
+
+def to_docx(items: list[BriefingItem], path: Path, language: str = "en") -> Path:
+    """A Word document: each quote with a superscript footnote number, notes, then the sources."""
+    from docx import Document
+    from docx.shared import Pt
+
+    title, note_label, sources = heading(language)
+    doc = Document()
+    doc.add_heading(title, level=1)
+    for n, item in enumerate(items, start=1):
+        para = doc.add_paragraph(style="Quote")
+        para.add_run(item.quote)
+        marker = para.add_run(str(n))
+        marker.font.superscript = True
+        if item.note:
+            note = doc.add_paragraph()
+            note.add_run(f"{note_label}: ").bold = True
+            note.add_run(item.note)
+    doc.add_heading(sources, level=2)
+    for n, item in enumerate(items, start=1):
+        ref = doc.add_paragraph()
+        run = ref.add_run(f"{n}. {item.reference(language)}")
+        run.font.size = Pt(9)
+    doc.save(str(path))
+    return path

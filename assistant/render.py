@@ -1,0 +1,120 @@
+"""HTML and Markdown for the web UI. Every piece of article or user text is escaped here."""
+
+from __future__ import annotations
+
+import html
+
+from .i18n import t
+from .records import Article
+
+
+def esc(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside chat Markdown: no HTML, no Markdown syntax."""
+    out = html.escape(text, quote=False)
+    for ch in "\\`*_{}[]()#+-!|>~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def citation_line(c: dict, lang: str) -> str:
+    parts = [c.get("title"), c.get("outlet"), c.get("author"), c.get("date"), t("paragraph", lang, n=c["paragraph"])]
+    return " · ".join(p for p in parts if p)
+
+
+def highlighted_passage(c: dict) -> str:
+    """The passage with its quote wrapped in <mark>, all escaped."""
+    passage = c["passage"]
+    qs = max(0, c["quote_start"] - c["passage_start"])
+    qe = min(len(passage), c["quote_end"] - c["passage_start"])
+    return f"{esc(passage[:qs])}<mark>{esc(passage[qs:qe])}</mark>{esc(passage[qe:])}".replace("\n\n", "<br><br>")
+
+
+def citation_card(c: dict, lang: str, answered: bool) -> str:
+    kind = "answer" if answered else "nearest"
+    return (
+        f'<div class="cite-card {kind}" data-rank="{c["rank"]}">'
+        f'<div class="cite-rank">[{c["rank"]}]</div>'
+        f'<blockquote class="cite-passage">{highlighted_passage(c)}</blockquote>'
+        f'<div class="cite-meta">{esc(citation_line(c, lang))}'
+        f' <span class="cite-file">{esc(c["source"])}</span></div></div>'
+    )
+
+
+def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
+    """The assistant's chat message in Markdown (literal text, escaped)."""
+    lines = []
+    if answer.get("notice"):
+        lines.append(f"_{md_escape(t('truncated', lang))}_\n")
+    if answer["answered"]:
+        lines.append(md_escape(t("answer_intro", lang)))
+        for c in answer["citations"]:
+            lines.append(f"\n**[{c['rank']}]** “{md_escape(c['quote'])}”  \n— {md_escape(citation_line(c, lang))}")
+        return "\n".join(lines)
+    lines.append(f"**{md_escape(t('not_covered', lang))}**\n")
+    lines.append(md_escape(t("corpus_covers", lang)))
+    for a in articles[:12]:
+        lines.append(f"- {md_escape(a.title)}")
+    if answer["citations"]:
+        lines.append(f"\n{md_escape(t('nearest', lang))}")
+        for c in answer["citations"][:3]:
+            lines.append(f"\n[{c['rank']}] {md_escape(c['quote'])}  \n— {md_escape(citation_line(c, lang))}")
+    return "\n".join(lines)
+
+
+def article_view(article: Article, lang: str, start: int | None = None, end: int | None = None,
+                 quote_start: int | None = None, quote_end: int | None = None) -> str:
+    """The whole cleaned article with its metadata; the cited passage highlighted, the quote marked."""
+    meta = [article.outlet, article.author, article.date, article.source]
+    body = []
+    for para in article.paragraphs:
+        text = article.text[para.start : para.end]
+        body.append(f'<p data-paragraph="{para.number}"><span class="para-no">{para.number}</span> '
+                    f'{_marked(text, para.start, start, end, quote_start, quote_end)}</p>')
+    return (
+        f'<article class="source-view"><h2>{esc(article.title)}</h2>'
+        f'<div class="source-meta">{esc(" · ".join(m for m in meta if m))}</div>'
+        + "".join(body)
+        + "</article>"
+    )
+
+
+def _marked(text: str, offset: int, start, end, qs, qe) -> str:
+    """Escape one paragraph, wrapping the passage span in <mark class=passage> and the quote in <mark id=hl>."""
+    if start is None or end is None or end <= offset or start >= offset + len(text):
+        return esc(text)
+    cuts = sorted({0, len(text)} | {min(max(x - offset, 0), len(text)) for x in (start, end, qs, qe) if x is not None})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = esc(text[a:b])
+        pos = offset + a
+        if qs is not None and qs <= pos < qe:
+            piece = f'<mark class="quote" id="hl">{piece}</mark>' if pos == qs else f'<mark class="quote">{piece}</mark>'
+        elif start <= pos < end:
+            piece = f'<mark class="passage">{piece}</mark>'
+        out.append(piece)
+    return "".join(out)
+
+
+def briefing_item_html(item, n: int, lang: str) -> str:
+    return (
+        f'<div class="brief-item"><blockquote>{esc(item.quote)}<sup>{n}</sup></blockquote>'
+        f'<div class="cite-meta">{esc(item.reference(lang))}</div></div>'
+    )
+
+
+CSS = """
+.cite-card {border:1px solid var(--border-color-primary); border-radius:8px; padding:10px 12px; margin:6px 0;}
+.cite-card.nearest {opacity:.85; border-style:dashed;}
+.cite-rank {font-weight:600;}
+.cite-passage {margin:6px 0; white-space:normal;}
+.cite-passage mark, .source-view mark.quote {background:#ffe58a; color:inherit; padding:0 2px;}
+.source-view mark.passage {background:#fff6cc; color:inherit;}
+.cite-meta {font-size:.9em; color:var(--body-text-color-subdued);}
+.cite-file {font-family:monospace; font-size:.85em;}
+.para-no {font-size:.75em; color:var(--body-text-color-subdued); margin-right:4px;}
+.source-view {max-height:70vh; overflow-y:auto;}
+"""
