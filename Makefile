@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup index
+.PHONY: run test setup index browser
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 2; }
@@ -18,11 +18,15 @@ setup: $(STAMP)
 index: $(STAMP)
 	$(BIN)/assistant index
 
-# Ask questions interactively (one per line); the index is built when missing and rebuilt when stale.
+# Serve the web app on http://127.0.0.1:7860; the index is built when missing and rebuilt when stale.
 run: $(STAMP)
-	@$(BIN)/assistant index --if-needed
-	@echo "Ask a question about the articles (Korean or English), one per line; Ctrl-D to quit."
-	$(BIN)/assistant ask -
+	$(BIN)/assistant serve
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (a downloaded browser build does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else echo "install Chromium for the browser tests: sudo apt-get install chromium fonts-noto-cjk"; fi; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest

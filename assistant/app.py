@@ -92,6 +92,13 @@ class Handlers:
         return str(md), str(docx)
 
 
+def _added(items: list[dict], lang: str) -> list[dict]:
+    import gradio as gr
+
+    gr.Info(t("added", lang))
+    return items
+
+
 def _literal(text: str) -> str:
     from .render import md_escape
 
@@ -164,13 +171,14 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                             with gr.Row():
                                 open_btn = gr.Button(t("open", current), size="sm", elem_id=f"open-{i + 1}")
                                 add_btn = gr.Button(t("add", current), size="sm", elem_id=f"add-{i + 1}")
-                        open_btn.click(lambda a, lg, i=i: h.open_source(a, i, lg), [last_answer, ui_lang], source_view,
+                        open_btn.click(lambda a, lg, i=i: (h.open_source(a, i, lg), gr.Tabs(selected="source-tab")),
+                                       [last_answer, ui_lang], [source_view, side_tabs],
                                        api_visibility="private").then(None, js=SCROLL_TO_QUOTE_JS)
-                        add_btn.click(lambda a, its, i=i: h.add(a, i, its), [last_answer, items], items,
-                                      api_visibility="private")
+                        add_btn.click(lambda a, its, lg, i=i: _added(h.add(a, i, its), lg), [last_answer, items, ui_lang],
+                                      items, api_visibility="private")
 
             with gr.Column(scale=2):
-                with gr.Tabs():
+                with gr.Tabs() as side_tabs:
                     with gr.Tab(t("source", lang), id="source-tab") as source_tab:
                         source_view = gr.HTML(f"<p>{t('no_source', lang)}</p>", elem_id="source-view")
                     with gr.Tab(t("briefing", lang), id="briefing-tab") as briefing_tab:

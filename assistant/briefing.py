@@ -36,7 +36,8 @@ class BriefingItem:
     def reference(self, language: str = "en") -> str:
         """One footnote line: title, outlet, author, date, paragraph, file."""
         para = f"{self.paragraph}번째 문단" if language == "ko" else f"paragraph {self.paragraph}"
-        parts = [f"“{self.title}”", self.outlet, self.author, self.date, para, self.source]
+        title = self.title if self.title[:1] in "\"“'‘" else f"“{self.title}”"
+        parts = [title, self.outlet, self.author, self.date, para, self.source]
         return ", ".join(p for p in parts if p)
 
 

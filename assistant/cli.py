@@ -96,6 +96,27 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    import os
+
+    from .api import Assistant
+    from .app import launch
+
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    reason = assistant.rebuild_reason(Path(args.corpus))
+    if reason is not None:
+        _notice(f"{reason}; building the index from {args.corpus}")
+        report = assistant.build(Path(args.corpus), progress=_progress)
+        for warning in report.warnings:
+            print(f"assistant: warning: {warning}", file=sys.stderr)
+    assistant.ask("warm-up")  # load the models before the first visitor
+    password = args.password or os.environ.get("ASSISTANT_PASSWORD")
+    user = os.environ.get("ASSISTANT_USER", "staff")
+    print(f"serving on http://{args.host}:{args.port}" + (f" (user {user!r}, password required)" if password else ""))
+    launch(assistant, host=args.host, port=args.port, password=password, user=user, max_queue=args.queue)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="assistant", description="Grounded answers with verbatim quotes from news articles.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -114,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
     p.add_argument("--encoder", default=None, help="the encoder the index was built with")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("serve", help="serve the web app (builds the index when missing or stale)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--index", default="embeddings")
+    p.add_argument("--corpus", default="seeds", help="articles to build from when the index is missing or stale")
+    p.add_argument("--encoder", default=None)
+    p.add_argument("--password", default=None, help="require this password (or set ASSISTANT_PASSWORD); user 'staff' "
+                   "or ASSISTANT_USER")
+    p.add_argument("--queue", type=int, default=64, help="requests that may wait before new ones are turned away")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("eval", help="score a JSONL question set")
     p.add_argument("file", help="JSON Lines: {question, source (null if out of scope), evidence}")
