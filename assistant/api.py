@@ -146,7 +146,9 @@ class Assistant:
         if self.auto_rebuild and store.is_stale(manifest):
             self.notify(f"the articles changed since the index was built; rebuilding from {manifest['corpus']}")
             store.build(Path(manifest["corpus"]), self.index_dir, self.encoder)
-        return store.Index(self.index_dir)
+        index = store.Index(self.index_dir)
+        index.bridge.encoder = self.encoder
+        return index
 
     def articles(self) -> list[Article]:
         return list(self.index.articles)
@@ -168,7 +170,12 @@ class Assistant:
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
-        hits = retrieve(index, qvec, text, language_of(text), candidates=max(50, 5 * k), allowed=allowed)[:k]
+        language = language_of(text)
+        translations = index.bridge.translate(text, language)
+        ranked = retrieve(index, qvec, text, language, candidates=max(50, 5 * k), allowed=allowed,
+                          translations=translations)
+        best = max((h.dense or 0.0 for h in ranked), default=0.0)  # the closest passage, wherever fusion put it
+        hits = ranked[:k]
         citations = []
         for rank, hit in enumerate(hits, start=1):
             passage = index.passage(hit.passage_id)
@@ -196,7 +203,6 @@ class Assistant:
                     language=article.language,
                 )
             )
-        best = max((c.similarity for c in citations), default=0.0)
         answered = best >= ANSWER_THRESHOLD
         if answered and best < UNKNOWN_NAME_THRESHOLD:
             answered = not unknown_names(text, index.names, index.korean_text)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*[A-Za-z]*")
 # Content morphemes: nouns, roots, verb/adjective stems, foreign words, numbers, hanja.
 KEEP_TAGS = ("NNG", "NNP", "XR", "VV", "VA", "SL", "SN", "SH", "MAG")
 STOPWORDS = frozenset(
@@ -96,9 +96,14 @@ class LexicalIndex:
     def save(self, folder: Path) -> None:
         self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
 
-    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k passage rows and BM25 scores (only rows with a positive score, only allowed rows)."""
-        tokens = tokenize(query)
+    def search(
+        self, query: str, k: int, allowed: np.ndarray | None = None, extra_terms: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores (only rows with a positive score, only allowed rows).
+
+        extra_terms: more index terms to match (translations of the question's words).
+        """
+        tokens = tokenize(query) + list(extra_terms or ())
         if not tokens:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._bm25.get_scores(tokens)

@@ -42,10 +42,13 @@ def retrieve(
     question_language: str,
     candidates: int = 50,
     allowed: np.ndarray | None = None,
+    translations: list[str] | None = None,
 ) -> list[Hit]:
     """Fused hits over the union of dense and lexical candidates, best first.
 
     allowed: passage ids a filter admits (None: all); searched directly, not filtered afterwards.
+    translations: the question's terms in the corpus's other language; with them BM25 can match
+    passages in either language, so lexical evidence counts for every passage.
     """
     if allowed is not None and len(allowed) == 0:
         return []
@@ -55,10 +58,11 @@ def retrieve(
     sentence_allowed = None if allowed is None else index.sentence_rows_of(allowed)
     srows = _search(index.sentence_index, q, min(candidates * 3, index.sentence_index.ntotal), sentence_allowed)
     pool |= {int(p) for p in index.sentence_passages(srows)}
-    lex_ids, lex_scores = index.lexical.search(question, n, allowed)
+    lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
     lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
     pool |= set(lexical)
     dense = dense_scores(index, qvec, sorted(pool))
-    same = {p: index.languages[p] == question_language for p in pool}
+    # With translated terms BM25 can match either language, so its evidence counts everywhere.
+    same = {p: bool(translations) or index.languages[p] == question_language for p in pool}
     article_of = index._p["article"]
     return diversify(fuse(dense, lexical, same), lambda pid: int(article_of[pid]))

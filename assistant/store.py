@@ -19,10 +19,11 @@ from .encoders import Encoder
 from .errors import CorpusError, IndexUnusableError
 from .load import corpus_files, load_corpus, sidecar_path
 from .records import Article, Paragraph, Passage, Sentence
+from .bridge import Bridge
 from .scope import Names, corpus_names
 
-FORMAT_VERSION = 2  # 2: names.txt
-PIPELINE_VERSION = 2  # bump when cleaning or chunking changes: old indexes become stale
+FORMAT_VERSION = 3  # 2: names.txt; 3: terms_<lang> (cross-lingual term bridge)
+PIPELINE_VERSION = 3  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -97,7 +98,10 @@ def build(
     article_row = {a.source: i for i, a in enumerate(articles)}
     sentences = [(p.id, s) for p in all_passages for s in p.sentences]
 
-    total = len(all_passages) + len(sentences)
+    from . import bridge
+
+    term_rows = bridge.collect_terms([p.text for p in all_passages])
+    total = len(all_passages) + len(sentences) + sum(len(rows) for rows in term_rows.values())
     done = 0
 
     def tick(n: int) -> None:
@@ -154,6 +158,7 @@ def build(
             index.add(vecs)
             faiss.write_index(index, str(tmp / name))
         LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
+        bridge.save(tmp, encoder, [], progress=tick, rows_by_language=term_rows)
         (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles))), encoding="utf-8")
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -251,6 +256,7 @@ class Index:
             self.passage_index = faiss.read_index(str(self.path / "passages.faiss"))
             self.sentence_index = faiss.read_index(str(self.path / "sentences.faiss"))
             self.lexical = LexicalIndex.load(self.path / "lexical")
+            self.bridge = Bridge(self.path)
             self.names = Names((self.path / "names.txt").read_text(encoding="utf-8").split("\n"))
         except Exception as exc:  # numpy, zipfile, faiss and json each fail their own way on a damaged file
             raise IndexUnusableError(

