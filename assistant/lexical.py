@@ -33,7 +33,8 @@ KOREAN_STOPWORDS = frozenset(
 def _kiwi():
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    # The typo and multi-word dictionaries triple start-up time and add nothing to index terms.
+    return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
 def stem(word: str) -> str:

@@ -23,7 +23,7 @@ from .bridge import Bridge
 from .scope import Names, corpus_names
 
 FORMAT_VERSION = 3  # 2: names.txt; 3: terms_<lang> (cross-lingual term bridge)
-PIPELINE_VERSION = 3  # bump when cleaning or chunking changes: old indexes become stale
+PIPELINE_VERSION = 4  # 4: Korean analyser without typo/multi-word dictionaries  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
