@@ -25,6 +25,7 @@ class Handlers:
     def __init__(self, assistant: Assistant, export_dir: Path | None = None) -> None:
         self.assistant = assistant
         self.export_dir = Path(export_dir or tempfile.mkdtemp(prefix="assistant-briefing-"))
+        self.export_dir.mkdir(parents=True, exist_ok=True)
 
     # ---- asking --------------------------------------------------------------------------
     def filters(self, sources, outlets, date_from, date_to, language) -> Filters:
@@ -95,7 +96,7 @@ class Handlers:
 def _added(items: list[dict], lang: str) -> list[dict]:
     import gradio as gr
 
-    gr.Info(t("added", lang))
+    gr.Info(t("added", lang), duration=2)
     return items
 
 

@@ -70,16 +70,22 @@ def heading(language: str) -> tuple[str, str, str]:
     return "Briefing", "Note", "Sources"
 
 
+def _inert(text: str) -> str:
+    """Markdown viewers render raw HTML: an article's '<script>' must stay text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def to_markdown(items: list[BriefingItem], language: str = "en") -> str:
     title, note_label, sources = heading(language)
     lines = [f"# {title}", ""]
     for n, item in enumerate(items, start=1):
-        lines.append(f"> {item.quote}[^{n}]")
+        quote = _inert(item.quote) + f"[^{n}]"
+        lines.extend(f"> {line}".rstrip() for line in quote.split("\n"))
         if item.note:
-            lines += ["", f"*{note_label}:* {item.note}"]
+            lines += ["", f"*{note_label}:* {_inert(item.note)}"]
         lines.append("")
     lines += [f"## {sources}", ""]
-    lines += [f"[^{n}]: {item.reference(language)}" for n, item in enumerate(items, start=1)]
+    lines += [f"[^{n}]: {_inert(item.reference(language))}" for n, item in enumerate(items, start=1)]
     return "\n".join(lines) + "\n"
 
 
