@@ -86,8 +86,13 @@ class Assistant:
         encoder: str | None = None,
         auto_rebuild: bool = True,
         notify: Callable[[str], None] | None = None,
+        build_from: str | Path | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> None:
+        """build_from: a corpus folder to build from when there is no index yet (None: report the error)."""
         self.index_dir = Path(index_dir)
+        self.build_from = Path(build_from) if build_from else None
+        self.progress = progress
         self.encoder_name = canonical_name(encoder or os.environ.get("ASSISTANT_ENCODER") or DEFAULT_ENCODER)
         self.auto_rebuild = auto_rebuild
         self.notify = notify or (lambda message: None)
@@ -136,6 +141,9 @@ class Assistant:
             return self._index
 
     def _open(self) -> store.Index:
+        if self.build_from and self.build_from.is_dir() and not store.exists(self.index_dir):
+            self.notify(f"no index yet; building it from {self.build_from}")
+            store.build(self.build_from, self.index_dir, self.encoder, self.progress)
         manifest = store.read_manifest(self.index_dir)
         built_with = manifest.get("encoder")
         if built_with != self.encoder_name:
@@ -145,7 +153,7 @@ class Assistant:
             )
         if self.auto_rebuild and store.is_stale(manifest):
             self.notify(f"the articles changed since the index was built; rebuilding from {manifest['corpus']}")
-            store.build(Path(manifest["corpus"]), self.index_dir, self.encoder)
+            store.build(Path(manifest["corpus"]), self.index_dir, self.encoder, self.progress)
         index = store.Index(self.index_dir)
         index.bridge.encoder = self.encoder
         return index

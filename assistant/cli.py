@@ -10,6 +10,8 @@ from pathlib import Path
 from .errors import AssistantError, InputError
 
 USAGE_EXIT = 2
+DEFAULT_INDEX = "embeddings"
+DEFAULT_CORPUS = "seeds"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,7 +69,10 @@ def cmd_index(args) -> int:
 def cmd_ask(args) -> int:
     from .api import Assistant
 
-    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    # The default index is built from the default corpus on first use; an index the user names is not.
+    default = args.index is None
+    assistant = Assistant(args.index or DEFAULT_INDEX, encoder=args.encoder, notify=_notice,
+                          build_from=DEFAULT_CORPUS if default else None, progress=_progress)
     if args.question == "-":
         for line in sys.stdin:
             if not line.strip():
@@ -90,7 +95,7 @@ def cmd_eval(args) -> int:
     from .api import Assistant
     from .evaluate import format_report, read_questions, run, summarize
 
-    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress)
     summary = summarize(run(assistant, read_questions(Path(args.file))))
     print(json.dumps(summary, indent=2) if args.json else format_report(summary))
     return 0
@@ -102,7 +107,7 @@ def cmd_serve(args) -> int:
     from .api import Assistant
     from .app import launch
 
-    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice)
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress)
     reason = assistant.rebuild_reason(Path(args.corpus))
     if reason is not None:
         _notice(f"{reason}; building the index from {args.corpus}")
@@ -132,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
     p.add_argument("-k", type=int, default=5, help="number of passages to cite (default 5)")
-    p.add_argument("--index", default="embeddings", help="index folder (default: embeddings)")
+    p.add_argument("--index", default=None, help="index folder (default: embeddings, built from seeds/ if missing)")
     p.add_argument("--encoder", default=None, help="the encoder the index was built with")
     p.set_defaults(func=cmd_ask)
 

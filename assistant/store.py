@@ -199,6 +199,11 @@ def _point_current(out: Path, target: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def exists(index_dir: Path) -> bool:
+    """Whether index_dir holds an index at all (usable or not)."""
+    return (index_dir / CURRENT).is_symlink() or (index_dir / MANIFEST).is_file()
+
+
 def resolve(index_dir: Path) -> Path:
     """The build folder an index directory points at, or a clear error naming the fix."""
     link = index_dir / CURRENT

@@ -191,3 +191,19 @@ def test_real_process_exit_code(tmp_path):
     err = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(err) == 1 and err[0].startswith("assistant: ") and "empty" in err[0]
     assert "Traceback" not in result.stderr
+
+
+def test_default_index_is_built_from_default_corpus_on_first_ask(tmp_path, monkeypatch, capsys):
+    """From a fresh clone, `assistant ask` builds embeddings/ from seeds/ with a notice, then answers."""
+    import shutil
+    from pathlib import Path
+
+    from assistant.cli import main
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASSISTANT_ENCODER", "hashing")
+    assert main(["ask", "Gwangju AI declaration ceremony", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "building it from seeds" in err
+    assert '"citations"' in out and (tmp_path / "embeddings" / "current").exists()
