@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
 from .errors import IndexUnusableError, InputError
 from .meta import language_of
@@ -174,11 +176,15 @@ class Assistant:
             raise InputError("k must be a whole number from 1 to 50")
         text, notice = clean_question(question)
         index = self.index
-        qvec = self.encoder.encode_queries([text])[0]
+        language = language_of(text)
+        # One encoder call for the question and any of its words the term bridge has not seen yet.
+        pending = index.bridge.pending(text, language) if index.bridge.vectors else []
+        vectors = self.encoder.encode_queries([text, *pending])
+        qvec = vectors[0]
+        index.bridge.learn(pending, vectors[1:], language)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
-        language = language_of(text)
         translations = index.bridge.translate(text, language)
         ranked = retrieve(index, qvec, text, language, candidates=max(50, 5 * k), allowed=allowed,
                           translations=translations)
@@ -188,7 +194,7 @@ class Assistant:
         for rank, hit in enumerate(hits, start=1):
             passage = index.passage(hit.passage_id)
             article = index.article_of(hit.passage_id)
-            vectors = index.sentence_vectors(index.sentence_rows(hit.passage_id))
+            vectors = np.asarray(index.sentence_vectors[index.sentence_rows(hit.passage_id)], dtype=np.float32)
             q_start, q_end = choose_quote(passage, article.text, qvec, vectors, text)
             paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
             citations.append(

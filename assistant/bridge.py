@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ from .lexical import HANGUL, WORD, _english, tokenize
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
 MAX_TERMS = 50_000  # most frequent terms per language that get a vector
+CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
 
 
@@ -72,25 +72,39 @@ class Bridge:
                 if len(self.terms[lang]) != len(self.vectors[lang]):
                     raise ValueError(f"terms_{lang} files disagree")
         self.encoder = encoder
-        self._translate = lru_cache(maxsize=4096)(self._translate_uncached)
+        self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    def own_terms(self, question: str, question_language: str) -> list[str]:
+        return list(dict.fromkeys(
+            t for t in tokenize(question) if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)
+        ))
+
+    def pending(self, question: str, question_language: str) -> list[str]:
+        """The question's terms that still need a vector (so they can be encoded with the question)."""
+        return [t for t in self.own_terms(question, question_language) if (t, question_language) not in self._cache]
+
+    def learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
+        """Translate terms from their vectors and remember the result."""
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.clear()
+        for term, vector in zip(terms, vectors):
+            found: list[str] = []
+            for lang, table in self.vectors.items():
+                if lang == language:
+                    continue
+                sims = table @ vector
+                top = np.argsort(-sims)[:PER_TERM]
+                found.extend(self.terms[lang][i] for i in top if sims[i] >= MIN_SIMILARITY)
+            self._cache[(term, language)] = tuple(found)
 
     def translate(self, question: str, question_language: str) -> list[str]:
         """Terms of the other language(s) that translate the question's own-language terms."""
-        if self.encoder is None:
-            return []
-        own = [t for t in tokenize(question) if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)]
+        pending = self.pending(question, question_language)
+        if pending:
+            if self.encoder is None:
+                return []
+            self.learn(pending, self.encoder.encode_queries(pending), question_language)
         out: list[str] = []
-        for term in dict.fromkeys(own):
-            out.extend(self._translate(term, question_language))
+        for term in self.own_terms(question, question_language):
+            out.extend(self._cache[(term, question_language)])
         return out
-
-    def _translate_uncached(self, term: str, language: str) -> tuple[str, ...]:
-        found: list[str] = []
-        for lang, vectors in self.vectors.items():
-            if lang == language:
-                continue
-            v = self.encoder.encode_queries([term])[0]
-            sims = vectors @ v
-            top = np.argsort(-sims)[:PER_TERM]
-            found.extend(self.terms[lang][i] for i in top if sims[i] >= MIN_SIMILARITY)
-        return tuple(found)

@@ -56,19 +56,26 @@ def _english(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=2048)
+def analyze(text: str) -> tuple[tuple[str, str], ...]:
+    """Korean morphological analysis as (form, tag) pairs; cached, since a question is analysed often."""
+    return tuple((t.form, t.tag) for t in _kiwi().tokenize(text))
+
+
 def tokenize(text: str) -> list[str]:
     """Index terms: Korean content morphemes (stem form) and English stems, lower-cased."""
     if not HANGUL.search(text):
         return _english(text)
     out = []
-    for token in _kiwi().tokenize(text):
-        tag = token.tag.split("-")[0]
+    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in _kiwi().tokenize(text))
+    for form, full_tag in morphemes:
+        tag = full_tag.split("-")[0]
         if tag not in KEEP_TAGS:
             continue
         if tag == "SL":
-            out.extend(_english(token.form))
+            out.extend(_english(form))
             continue
-        form = token.form + "다" if tag in ("VV", "VA") else token.form.lower()
+        form = form + "다" if tag in ("VV", "VA") else form.lower()
         if form not in KOREAN_STOPWORDS:
             out.append(form)
     return out

@@ -18,12 +18,13 @@ def choose_quote(
     sents = passage.sentences
     if not sents:
         return passage.start, passage.end
-    terms = set(tokenize(question))
+    # Substring matching keeps this free of a second morphological analysis per sentence.
+    stems = {t[:-1] if len(t) > 2 and t.endswith("다") else t for t in tokenize(question)}
     scores = sentence_vectors @ qvec
-    if terms:
+    if stems:
         for i, s in enumerate(sents):
-            found = set(tokenize(article_text[s.start : s.end]))
-            scores[i] += LEXICAL_BONUS * len(terms & found) / len(terms)
+            text = article_text[s.start : s.end].lower()
+            scores[i] += LEXICAL_BONUS * sum(1 for t in stems if t in text) / len(stems)
     best = int(np.argmax(scores))
     lo = hi = best
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sents)]

@@ -143,17 +143,17 @@ def _has_prefix(known: set[str], prefix: str) -> bool:
 
 def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]:
     """Names in the question that no article mentions, in any spelling we can derive."""
-    from .lexical import HANGUL, _kiwi
+    from .lexical import HANGUL, analyze
 
     missing = [n for n in ENGLISH_NAME.findall(question) if len(n) > 1 and not _known_english(n, known)]
     if HANGUL.search(question):
-        for token in _kiwi().tokenize(question):
+        for form, tag in analyze(question):
             # Short names (places, people, brands) romanise; long ones are organisations that translate
             # (과학기술정보통신부 = Ministry of Science and ICT), so they are not evidence either way.
-            if token.tag == "NNP" and 2 <= len(_strip_suffix(token.form)) <= MAX_NAME_SYLLABLES and HANGUL.search(token.form):
-                if not _known_korean(token.form, known, korean_text):
-                    missing.append(token.form)
-            elif token.tag == "SL" and len(token.form) > 1 and (token.form.isupper() or any(c.isdigit() for c in token.form)):
-                if not _known_english(token.form, known):
-                    missing.append(token.form)
+            if tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and HANGUL.search(form):
+                if not _known_korean(form, known, korean_text):
+                    missing.append(form)
+            elif tag == "SL" and len(form) > 1 and (form.isupper() or any(c.isdigit() for c in form)):
+                if not _known_english(form, known):
+                    missing.append(form)
     return missing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import ann
 from .fuse import diversify, fuse
 from .records import Hit
 from .store import Index
@@ -15,24 +16,16 @@ def dense_scores(index: Index, qvec: np.ndarray, pids: list[int]) -> dict[int, f
     """Exact dense score for the given passages: best sentence mixed with the titled passage."""
     if not pids:
         return {}
-    passage_cos = index.passage_vectors(pids) @ qvec
-    out = {}
-    for pid, pcos in zip(pids, passage_cos):
-        best_sentence = float(np.max(index.sentence_vectors(index.sentence_rows(pid)) @ qvec))
-        out[pid] = SENTENCE_WEIGHT * best_sentence + (1 - SENTENCE_WEIGHT) * float(pcos)
-    return out
-
-
-def _search(faiss_index, q: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
-    """Row ids of the n nearest vectors, optionally only among the allowed rows."""
-    import faiss
-
-    if allowed is None:
-        _, rows = faiss_index.search(q, n)
-    else:
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(allowed.astype(np.int64)))
-        _, rows = faiss_index.search(q, min(n, len(allowed)), params=params)
-    return rows[0][rows[0] >= 0]
+    ids = np.asarray(pids, dtype=np.int64)
+    q = qvec.astype(np.float32)
+    passage_cos = index.passage_vectors[ids].astype(np.float32) @ q
+    rows = index.sentence_rows_of(ids)
+    sentence_cos = index.sentence_vectors[rows].astype(np.float32) @ q
+    counts = index.sentence_counts(ids)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    best_sentence = np.maximum.reduceat(sentence_cos, starts)
+    mixed = SENTENCE_WEIGHT * best_sentence + (1 - SENTENCE_WEIGHT) * passage_cos
+    return dict(zip(pids, mixed.tolist()))
 
 
 def retrieve(
@@ -52,12 +45,8 @@ def retrieve(
     """
     if allowed is not None and len(allowed) == 0:
         return []
-    q = qvec.reshape(1, -1).astype(np.float32)
     n = min(candidates, len(index))
-    pool = {int(p) for p in _search(index.passage_index, q, n, allowed)}
-    sentence_allowed = None if allowed is None else index.sentence_rows_of(allowed)
-    srows = _search(index.sentence_index, q, min(candidates * 3, index.sentence_index.ntotal), sentence_allowed)
-    pool |= {int(p) for p in index.sentence_passages(srows)}
+    pool = {int(p) for p in ann.search(index.passage_index, qvec, n, allowed, index.manifest)}
     lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
     lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
     pool |= set(lexical)

@@ -19,15 +19,17 @@ from .encoders import Encoder
 from .errors import CorpusError, IndexUnusableError
 from .load import corpus_files, load_corpus, sidecar_path
 from .records import Article, Paragraph, Passage, Sentence
+from . import ann
 from .bridge import Bridge
 from .scope import Names, corpus_names
 
-FORMAT_VERSION = 3  # 2: names.txt; 3: terms_<lang> (cross-lingual term bridge)
+FORMAT_VERSION = 4  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size
 PIPELINE_VERSION = 4  # 4: Korean analyser without typo/multi-word dictionaries  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
-FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "sentences.faiss", "lexical", "names.txt")
+FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "passages.npy", "sentences.npy",
+         "lexical", "names.txt", "terms_<lang>.txt", "terms_<lang>.npy")
 
 
 def passage_embedding_text(article: Article, passage: Passage) -> str:
@@ -110,10 +112,13 @@ def build(
         if progress:
             progress("embedding", done, total)
 
-    pvecs = encoder.encode_documents(
-        [passage_embedding_text(by_source[p.source], p) for p in all_passages], progress=tick
-    )
-    svecs = encoder.encode_documents([by_source[all_passages[pid].source].text[s.start : s.end] for pid, s in sentences], progress=tick)
+    from .encoders.base import PassageTexts
+
+    items = [
+        PassageTexts(by_source[p.source].title, p.text, tuple(by_source[p.source].text[s.start : s.end] for s in p.sentences))
+        for p in all_passages
+    ]
+    pvecs, svecs = encoder.encode_passages(items, progress=tick)
 
     out.mkdir(parents=True, exist_ok=True)
     builds = out / BUILDS
@@ -153,10 +158,11 @@ def build(
             end=np.array([s.end for _, s in sentences], dtype=np.int64),
             paragraph=np.array([s.paragraph for _, s in sentences], dtype=np.int32),
         )
-        for name, vecs in (("passages.faiss", pvecs), ("sentences.faiss", svecs)):
-            index = faiss.IndexFlatIP(encoder.dim)
-            index.add(vecs)
-            faiss.write_index(index, str(tmp / name))
+        # Half-precision copies for exact re-scoring and quotes, memory-mapped at query time.
+        np.save(tmp / "passages.npy", pvecs.astype(np.float16), allow_pickle=False)
+        np.save(tmp / "sentences.npy", svecs.astype(np.float16), allow_pickle=False)
+        ann_index, ann_params = ann.build(pvecs)
+        faiss.write_index(ann_index, str(tmp / "passages.faiss"))
         LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
         bridge.save(tmp, encoder, [], progress=tick, rows_by_language=term_rows)
         (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles))), encoding="utf-8")
@@ -165,7 +171,7 @@ def build(
             "pipeline_version": PIPELINE_VERSION,
             "encoder": encoder.name,
             "dimension": encoder.dim,
-            "index_type": "flat",
+            **ann_params,
             "articles": len(articles),
             "passages": len(all_passages),
             "sentences": len(sentences),
@@ -259,7 +265,9 @@ class Index:
             with np.load(self.path / "sentences.npz", allow_pickle=False) as z:
                 self._s = {k: z[k] for k in z.files}
             self.passage_index = faiss.read_index(str(self.path / "passages.faiss"))
-            self.sentence_index = faiss.read_index(str(self.path / "sentences.faiss"))
+            ann.configure(self.passage_index, self.manifest)
+            self.passage_vectors = np.load(self.path / "passages.npy", mmap_mode="r", allow_pickle=False)
+            self.sentence_vectors = np.load(self.path / "sentences.npy", mmap_mode="r", allow_pickle=False)
             self.lexical = LexicalIndex.load(self.path / "lexical")
             self.bridge = Bridge(self.path)
             self.names = Names((self.path / "names.txt").read_text(encoding="utf-8").split("\n"))
@@ -268,8 +276,10 @@ class Index:
                 f"index in {self.path} is damaged ({exc.__class__.__name__}); rebuild with: assistant index"
             ) from None
         n = int(self.manifest.get("passages", -1))
-        if len(self.articles) != self.manifest.get("articles") or not (self.passage_index.ntotal == n == len(self._p["start"])) or (
-            self.sentence_index.ntotal != len(self._s["start"])
+        if (
+            len(self.articles) != self.manifest.get("articles")
+            or not (self.passage_index.ntotal == n == len(self._p["start"]) == len(self.passage_vectors))
+            or len(self.sentence_vectors) != len(self._s["start"])
         ):
             raise IndexUnusableError(f"index in {self.path} is incomplete; rebuild with: assistant index")
         self.by_source = {a.source: i for i, a in enumerate(self.articles)}
@@ -327,8 +337,5 @@ class Index:
     def sentence_passages(self, rows: np.ndarray) -> np.ndarray:
         return self._s["passage"][rows]
 
-    def sentence_vectors(self, rows: range) -> np.ndarray:
-        return np.vstack([self.sentence_index.reconstruct(int(r)) for r in rows])
-
-    def passage_vectors(self, pids: list[int]) -> np.ndarray:
-        return np.vstack([self.passage_index.reconstruct(int(p)) for p in pids])
+    def sentence_counts(self, pids: np.ndarray) -> np.ndarray:
+        return self._p["sentence_count"][pids]

