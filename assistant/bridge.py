@@ -51,9 +51,9 @@ def collect_terms(texts: list[str]) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def save(folder: Path, encoder, texts: list[str], progress=None, rows_by_language=None) -> None:
-    for lang, rows in (rows_by_language or collect_terms(texts)).items():
-        vectors = encoder.encode_documents([word for _, word in rows], progress=progress)
+def save(folder: Path, rows_by_language: dict[str, list[tuple[str, str]]], vectors_by_language: dict) -> None:
+    for lang, rows in rows_by_language.items():
+        vectors = vectors_by_language[lang]
         (folder / f"terms_{lang}.txt").write_text("\n".join(t for t, _ in rows), encoding="utf-8")
         np.save(folder / f"terms_{lang}.npy", vectors.astype(np.float16), allow_pickle=False)
 

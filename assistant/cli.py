@@ -61,7 +61,7 @@ def cmd_index(args) -> int:
         print(f"assistant: warning: {warning}", file=sys.stderr)
     print(
         f"indexed {report.articles} articles, {report.passages} passages, {report.sentences} sentences "
-        f"in {report.seconds:.1f}s -> {report.path}"
+        f"in {report.seconds:.1f}s ({report.encoded} texts embedded, {report.reused} from cache) -> {report.path}"
     )
     return 0
 

@@ -19,14 +19,18 @@ from .encoders import Encoder
 from .errors import CorpusError, IndexUnusableError
 from .load import corpus_files, load_corpus, sidecar_path
 from .records import Article, Paragraph, Passage, Sentence
-from . import ann
+from . import ann, bridge
 from .bridge import Bridge
+from .cache import VectorCache
+from .embed import embed
+from .encoders.base import PassageTexts
 from .scope import Names, corpus_names
 
 FORMAT_VERSION = 4  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size
 PIPELINE_VERSION = 4  # 4: Korean analyser without typo/multi-word dictionaries  # bump when cleaning or chunking changes: old indexes become stale
 CURRENT = "current"
 BUILDS = "builds"
+CACHE = "cache"
 MANIFEST = "manifest.json"
 FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "passages.npy", "sentences.npy",
          "lexical", "names.txt", "terms_<lang>.txt", "terms_<lang>.npy")
@@ -70,6 +74,8 @@ class BuildReport:
     sentences: int
     seconds: float
     warnings: list[str]
+    encoded: int = 0  # texts embedded by this build
+    reused: int = 0  # texts whose vectors came from the cache
 
 
 def build(
@@ -100,25 +106,14 @@ def build(
     article_row = {a.source: i for i, a in enumerate(articles)}
     sentences = [(p.id, s) for p in all_passages for s in p.sentences]
 
-    from . import bridge
-
     term_rows = bridge.collect_terms([p.text for p in all_passages])
-    total = len(all_passages) + len(sentences) + sum(len(rows) for rows in term_rows.values())
-    done = 0
-
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress("embedding", done, total)
-
-    from .encoders.base import PassageTexts
-
     items = [
         PassageTexts(by_source[p.source].title, p.text, tuple(by_source[p.source].text[s.start : s.end] for s in p.sentences))
         for p in all_passages
     ]
-    pvecs, svecs = encoder.encode_passages(items, progress=tick)
+    cache = VectorCache(out / CACHE, encoder.name, encoder.dim)
+    embedded = embed(items, term_rows, encoder, cache, progress)
+    pvecs, svecs = embedded.passages, embedded.sentences
 
     out.mkdir(parents=True, exist_ok=True)
     builds = out / BUILDS
@@ -164,7 +159,7 @@ def build(
         ann_index, ann_params = ann.build(pvecs)
         faiss.write_index(ann_index, str(tmp / "passages.faiss"))
         LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
-        bridge.save(tmp, encoder, [], progress=tick, rows_by_language=term_rows)
+        bridge.save(tmp, term_rows, embedded.terms)
         (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles))), encoding="utf-8")
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -183,11 +178,13 @@ def build(
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         final = builds / build_id
         os.replace(tmp, final)
+        cache.save()
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _point_current(out, final)
-    return BuildReport(final, len(articles), len(all_passages), len(sentences), time.perf_counter() - started, warnings)
+    return BuildReport(final, len(articles), len(all_passages), len(sentences), time.perf_counter() - started,
+                       warnings, embedded.encoded, embedded.reused)
 
 
 def _point_current(out: Path, target: Path) -> None:

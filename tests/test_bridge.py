@@ -29,7 +29,8 @@ def test_collect_terms_keeps_surface_words_for_stems():
 
 def test_save_and_load_round_trip(tmp_path):
     encoder = HashingEncoder()
-    save(tmp_path, encoder, ["Government budgets grew.", "정부 예산이 늘었다."])
+    rows = collect_terms(["Government budgets grew.", "정부 예산이 늘었다."])
+    save(tmp_path, rows, {lang: encoder.encode_documents([w for _, w in r]) for lang, r in rows.items()})
     bridge = Bridge(tmp_path, encoder)
     assert set(bridge.terms) == {"en", "ko"}
     assert len(bridge.terms["en"]) == len(bridge.vectors["en"])

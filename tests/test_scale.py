@@ -1,0 +1,79 @@
+"""Scale features: IVF search against exact search, the embedding cache, the fast USE path."""
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant import ann
+from assistant.encoders.base import PassageTexts
+from assistant.encoders.usem import UsemEncoder
+
+
+@pytest.mark.parametrize("n", [1, 37, 999])
+def test_flat_index_equals_brute_force(n):
+    rng = np.random.default_rng(n)
+    vectors = rng.standard_normal((n, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index, params = ann.build(vectors)
+    assert params["index_type"] == "flat"
+    q = vectors[0] + 0.1 * rng.standard_normal(32).astype(np.float32)
+    rows = ann.search(index, q, min(10, n))
+    brute = np.argsort(-(vectors @ q))[: min(10, n)]
+    assert list(rows) == list(brute)
+
+
+def test_ivf_recall_against_exact_search(monkeypatch):
+    """Above the threshold the index is IVF; on clustered data its recall@10 stays high."""
+    monkeypatch.setattr(ann, "IVF_THRESHOLD", 2_000)
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((60, 48)).astype(np.float32)
+    vectors = centres[rng.integers(0, 60, 5_003)] + 0.35 * rng.standard_normal((5_003, 48)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index, params = ann.build(vectors)
+    assert params["index_type"] == "ivf" and params["nprobe"] >= 8
+    recalls = []
+    for i in range(50):
+        q = vectors[i * 97]
+        exact = set(np.argsort(-(vectors @ q))[:10].tolist())
+        recalls.append(len(exact & set(ann.search(index, q, 10, params=params).tolist())) / 10)
+    assert np.mean(recalls) >= 0.95
+    allowed = np.arange(100, 200)
+    rows = ann.search(index, vectors[150], 10, allowed=allowed, params=params)
+    assert len(rows) and set(rows.tolist()) <= set(allowed.tolist())
+
+
+def test_rebuild_embeds_only_new_text(tmp_path, make_corpus):
+    folder = make_corpus({
+        "a.txt": "Port robots\nThe port installed robotic cranes last year. They move containers at night.\n",
+        "b.txt": "Farm drones\nDrones now spray fertilizer over rice paddies. Farmers say costs fell.\n",
+    })
+    assistant = Assistant(tmp_path / "index", encoder="hashing")
+    first = assistant.build(folder)
+    assert first.reused == 0 and first.encoded > 0
+    second = assistant.build(folder)
+    assert second.encoded == 0 and second.reused == first.encoded
+    (folder / "c.txt").write_text("Sea data\nA marine data center opened in the harbor. It cools servers.\n")
+    third = assistant.build(folder)
+    assert 0 < third.encoded < first.encoded
+    assert assistant.ask("marine data center", k=1).citations[0].source == "c.txt"
+
+
+def test_damaged_cache_is_ignored(tmp_path, make_corpus):
+    folder = make_corpus({"a.txt": "Title\nThe port installed robotic cranes last year. They move boxes.\n"})
+    assistant = Assistant(tmp_path / "index", encoder="hashing")
+    assistant.build(folder)
+    for f in (tmp_path / "index" / "cache").rglob("vectors.npy"):
+        f.write_bytes(b"garbage")
+    report = assistant.build(folder)
+    assert report.reused == 0 and assistant.ask("robotic cranes", k=1).citations
+
+
+def test_usem_fast_path_matches_library_sentences():
+    encoder = UsemEncoder()
+    items = [PassageTexts("AI 정책", "정부가 투자한다. 기업이 실행한다.", ("정부가 투자한다.", "기업이 실행한다.")),
+             PassageTexts("Port", "Robots work. Ships dock.", ("Robots work.", "Ships dock."))]
+    passages, sentences = encoder.encode_passages(items)
+    direct = encoder.encode_documents([s for item in items for s in item.sentences])
+    assert np.allclose(sentences, direct, atol=1e-4)
+    titled = encoder.encode_documents([f"{i.title}\n{i.text}" for i in items])
+    assert np.min(np.sum(passages * titled, axis=1)) > 0.95
