@@ -25,7 +25,8 @@ def build(vectors: np.ndarray, seed: int = 0):
     quantizer = faiss.IndexFlatIP(dim)
     index = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
     rng = np.random.default_rng(seed)
-    sample = vectors[rng.choice(n, size=min(n, TRAIN_SAMPLE), replace=False)] if n > TRAIN_SAMPLE else vectors
+    size = min(n, max(TRAIN_SAMPLE, 40 * nlist))  # FAISS wants about 40 training points per list
+    sample = vectors[np.sort(rng.choice(n, size=size, replace=False))] if n > size else vectors
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     for lo in range(0, n, 100_000):
         index.add(np.ascontiguousarray(vectors[lo : lo + 100_000], dtype=np.float32))

@@ -19,6 +19,7 @@ from .quote import choose_quote
 from .records import Answer, Article, Citation
 from .scope import unknown_names
 from .search import retrieve
+from .timing import Stopwatch, stage
 from . import store
 
 MAX_QUESTION_CHARS = 1000
@@ -99,16 +100,14 @@ class Assistant:
         self.auto_rebuild = auto_rebuild
         self.notify = notify or (lambda message: None)
         self._index: store.Index | None = None
+        self._loaded_target: str | None = None
         self._encoder: Encoder | None = None
         self._lock = threading.Lock()
 
     # ---- building -------------------------------------------------------------------------
     def build(self, corpus: str | Path, progress: Callable[[str, int, int], None] | None = None) -> store.BuildReport:
         """(Re)build the index from a corpus folder and switch to it."""
-        report = store.build(Path(corpus), self.index_dir, self.encoder, progress)
-        with self._lock:
-            self._index = None
-        return report
+        return store.build(Path(corpus), self.index_dir, self.encoder, progress)
 
     def rebuild_reason(self, corpus: str | Path) -> str | None:
         """Why the index needs building from corpus (missing, unusable, other encoder or corpus, stale), or None."""
@@ -137,9 +136,16 @@ class Assistant:
     # ---- loading --------------------------------------------------------------------------
     @property
     def index(self) -> store.Index:
+        """The loaded index; when another process swaps in a new build, the next call loads it.
+
+        Requests already running keep the index object they started with, so a rebuild under
+        load never mixes two indexes in one answer.
+        """
         with self._lock:
-            if self._index is None:
-                self._index = self._open()
+            target = store.current_target(self.index_dir)
+            if self._index is None or target != self._loaded_target:
+                fresh = self._open()
+                self._index, self._loaded_target = fresh, store.current_target(self.index_dir)
             return self._index
 
     def _open(self) -> store.Index:
@@ -170,26 +176,41 @@ class Assistant:
         return index.articles[index.by_source[source]]
 
     # ---- asking ---------------------------------------------------------------------------
-    def ask(self, question: str, k: int = DEFAULT_K, filters: Filters | None = None) -> Answer:
-        """The passages that answer question, each with its quote and citation."""
+    def ask(
+        self, question: str, k: int = DEFAULT_K, filters: Filters | None = None, watch: Stopwatch | None = None
+    ) -> Answer:
+        """The passages that answer question, each with its quote and citation.
+
+        watch: a Stopwatch that receives the time spent in each stage (benchmarks).
+        """
         if not isinstance(k, int) or not 1 <= k <= 50:
             raise InputError("k must be a whole number from 1 to 50")
         text, notice = clean_question(question)
         index = self.index
         language = language_of(text)
         # One encoder call for the question and any of its words the term bridge has not seen yet.
-        pending = index.bridge.pending(text, language) if index.bridge.vectors else []
-        vectors = self.encoder.encode_queries([text, *pending])
-        qvec = vectors[0]
-        index.bridge.learn(pending, vectors[1:], language)
+        with stage(watch, "encoding"):
+            pending = index.bridge.pending(text, language) if index.bridge.vectors else []
+            vectors = self.encoder.encode_queries([text, *pending])
+            qvec = vectors[0]
+            index.bridge.learn(pending, vectors[1:], language)
+            translations = index.bridge.translate(text, language)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
-        translations = index.bridge.translate(text, language)
         ranked = retrieve(index, qvec, text, language, candidates=max(50, 5 * k), allowed=allowed,
-                          translations=translations)
+                          translations=translations, watch=watch)
         best = max((h.dense or 0.0 for h in ranked), default=0.0)  # the closest passage, wherever fusion put it
-        hits = ranked[:k]
+        with stage(watch, "quote selection"):
+            citations = self._citations(index, ranked[:k], qvec, text)
+        with stage(watch, "decline check"):
+            answered = best >= ANSWER_THRESHOLD
+            if answered and best < UNKNOWN_NAME_THRESHOLD:
+                answered = not unknown_names(text, index.names, index.korean_text)
+        return Answer(text, answered, tuple(citations), notice)
+
+    @staticmethod
+    def _citations(index: store.Index, hits, qvec: np.ndarray, text: str) -> list[Citation]:
         citations = []
         for rank, hit in enumerate(hits, start=1):
             passage = index.passage(hit.passage_id)
@@ -217,10 +238,7 @@ class Assistant:
                     language=article.language,
                 )
             )
-        answered = best >= ANSWER_THRESHOLD
-        if answered and best < UNKNOWN_NAME_THRESHOLD:
-            answered = not unknown_names(text, index.names, index.korean_text)
-        return Answer(text, answered, tuple(citations), notice)
+        return citations
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:

@@ -8,6 +8,7 @@ from . import ann
 from .fuse import diversify, fuse
 from .records import Hit
 from .store import Index
+from .timing import Stopwatch, stage
 
 SENTENCE_WEIGHT = 0.5  # dense score = mix of best-sentence and whole-passage similarity (dev set)
 
@@ -36,6 +37,7 @@ def retrieve(
     candidates: int = 50,
     allowed: np.ndarray | None = None,
     translations: list[str] | None = None,
+    watch: Stopwatch | None = None,
 ) -> list[Hit]:
     """Fused hits over the union of dense and lexical candidates, best first.
 
@@ -46,12 +48,15 @@ def retrieve(
     if allowed is not None and len(allowed) == 0:
         return []
     n = min(candidates, len(index))
-    pool = {int(p) for p in ann.search(index.passage_index, qvec, n, allowed, index.manifest)}
-    lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
-    lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
-    pool |= set(lexical)
-    dense = dense_scores(index, qvec, sorted(pool))
-    # With translated terms BM25 can match either language, so its evidence counts everywhere.
-    same = {p: bool(translations) or index.languages[p] == question_language for p in pool}
-    article_of = index._p["article"]
-    return diversify(fuse(dense, lexical, same), lambda pid: int(article_of[pid]))
+    with stage(watch, "dense search"):
+        pool = {int(p) for p in ann.search(index.passage_index, qvec, n, allowed, index.manifest)}
+    with stage(watch, "lexical search"):
+        lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
+    with stage(watch, "fusion"):
+        lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
+        pool |= set(lexical)
+        dense = dense_scores(index, qvec, sorted(pool))
+        # With translated terms BM25 can match either language, so its evidence counts everywhere.
+        same = {p: bool(translations) or index.languages[p] == question_language for p in pool}
+        article_of = index._p["article"]
+        return diversify(fuse(dense, lexical, same), lambda pid: int(article_of[pid]))

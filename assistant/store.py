@@ -198,8 +198,31 @@ def _point_current(out: Path, target: Path) -> None:
     os.replace(tmp_link, link)
     keep = {target.resolve()} | ({previous} if previous else set())
     for child in (out / BUILDS).iterdir():
-        if child.resolve() not in keep and not child.name.endswith(".partial"):
+        if child.name.endswith(".partial"):
+            if not _builder_alive(child.name):
+                shutil.rmtree(child, ignore_errors=True)  # left by a build that was killed
+        elif child.resolve() not in keep:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def _builder_alive(name: str) -> bool:
+    """Whether the process that is writing a .partial build folder still runs."""
+    try:
+        pid = int(name.split("-")[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def current_target(index_dir: Path) -> str | None:
+    """Where the current link points (cheap: one readlink), to notice a swap by another process."""
+    try:
+        return os.readlink(index_dir / CURRENT)
+    except OSError:
+        return None
 
 
 def exists(index_dir: Path) -> bool:
