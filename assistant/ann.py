@@ -10,12 +10,16 @@ IVF_THRESHOLD = 100_000  # passages; below this exact inner-product search is fa
 TRAIN_SAMPLE = 100_000  # vectors used to train the IVF centroids
 # nprobe chosen so that recall@10 against exact search stays >= 0.95 (benchmarks/results.md).
 NPROBE_FRACTION = 1 / 64
+MIN_NPROBE = 64
 
 
 def build(vectors: np.ndarray, seed: int = 0):
     """A FAISS index for these normalised vectors, and the parameters to record in the manifest."""
     import faiss
 
+    from .encoders.base import cpu_count
+
+    faiss.omp_set_num_threads(cpu_count())  # building trains and adds in bulk: use every core
     n, dim = vectors.shape
     if n < IVF_THRESHOLD:
         index = faiss.IndexFlatIP(dim)
@@ -30,7 +34,7 @@ def build(vectors: np.ndarray, seed: int = 0):
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
     for lo in range(0, n, 100_000):
         index.add(np.ascontiguousarray(vectors[lo : lo + 100_000], dtype=np.float32))
-    nprobe = max(8, int(nlist * NPROBE_FRACTION))
+    nprobe = max(MIN_NPROBE, int(nlist * NPROBE_FRACTION))
     index.nprobe = nprobe
     return index, {"index_type": "ivf", "nlist": nlist, "nprobe": nprobe}
 
@@ -44,6 +48,8 @@ def search(index, query: np.ndarray, n: int, allowed: np.ndarray | None = None, 
     """Row ids of the (approximately) n nearest vectors, optionally only among the allowed rows."""
     import faiss
 
+    # One query at a time: OpenMP's thread start-up costs more than the search itself.
+    faiss.omp_set_num_threads(1)
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     if allowed is None:
         _, rows = index.search(q, n)

@@ -28,12 +28,12 @@ def term_language(term: str) -> str:
     return "ko" if HANGUL.search(term) else "en"
 
 
-def collect_terms(texts: list[str]) -> dict[str, list[tuple[str, str]]]:
+def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
     """Per language, (index term, surface word to embed) for the most frequent terms."""
     counts: dict[str, Counter] = {lang: Counter() for lang in LANGUAGES}
     surface: dict[str, Counter] = {}
-    for text in texts:
-        for token in tokenize(text):
+    for i, text in enumerate(texts):
+        for token in token_lists[i] if token_lists is not None else tokenize(text):
             counts[term_language(token)][token] += 1
         for word in WORD.findall(text):
             for stem in _english(word):
@@ -84,18 +84,22 @@ class Bridge:
         return [t for t in self.own_terms(question, question_language) if (t, question_language) not in self._cache]
 
     def learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
-        """Translate terms from their vectors and remember the result."""
+        """Translate terms from their vectors (one matrix product per language) and remember them."""
         if len(self._cache) > CACHE_SIZE:
             self._cache.clear()
-        for term, vector in zip(terms, vectors):
-            found: list[str] = []
+        found: list[list[str]] = [[] for _ in terms]
+        if len(terms):
             for lang, table in self.vectors.items():
-                if lang == language:
+                if lang == language or not len(table):
                     continue
-                sims = table @ vector
-                top = np.argsort(-sims)[:PER_TERM]
-                found.extend(self.terms[lang][i] for i in top if sims[i] >= MIN_SIMILARITY)
-            self._cache[(term, language)] = tuple(found)
+                sims = np.asarray(vectors, dtype=np.float32) @ table.T
+                k = min(PER_TERM, sims.shape[1])
+                top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                for row, cols in enumerate(top):
+                    cols = cols[np.argsort(-sims[row, cols])]
+                    found[row].extend(self.terms[lang][c] for c in cols if sims[row, c] >= MIN_SIMILARITY)
+        for term, words in zip(terms, found):
+            self._cache[(term, language)] = tuple(words)
 
     def translate(self, question: str, question_language: str) -> list[str]:
         """Terms of the other language(s) that translate the question's own-language terms."""

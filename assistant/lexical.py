@@ -29,6 +29,10 @@ KOREAN_STOPWORDS = frozenset(
 )
 
 
+COMMON_TERM_SHARE = 0.25
+COMMON_TERM_MIN_DOCS = 10_000  # in small corpora every term is "common"; the cut is for scale
+
+
 @lru_cache(maxsize=1)
 def _kiwi():
     from kiwipiepy import Kiwi
@@ -64,9 +68,15 @@ def analyze(text: str) -> tuple[tuple[str, str], ...]:
 
 def tokenize(text: str) -> list[str]:
     """Index terms: Korean content morphemes (stem form) and English stems, lower-cased."""
+    return tokenize_with_names(text)[0]
+
+
+def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
+    """Index terms, and the Korean proper nouns among the morphemes (one analysis for both)."""
     if not HANGUL.search(text):
-        return _english(text)
-    out = []
+        return _english(text), []
+    out: list[str] = []
+    names: list[str] = []
     morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in _kiwi().tokenize(text))
     for form, full_tag in morphemes:
         tag = full_tag.split("-")[0]
@@ -75,10 +85,12 @@ def tokenize(text: str) -> list[str]:
         if tag == "SL":
             out.extend(_english(form))
             continue
+        if tag == "NNP":
+            names.append(form)
         form = form + "다" if tag in ("VV", "VA") else form.lower()
         if form not in KOREAN_STOPWORDS:
             out.append(form)
-    return out
+    return out, names
 
 
 class LexicalIndex:
@@ -88,11 +100,12 @@ class LexicalIndex:
         self._bm25 = retriever
 
     @classmethod
-    def build(cls, texts: list[str]) -> "LexicalIndex":
+    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+        """Index passages given as token lists (see tokenize)."""
         import bm25s
 
         retriever = bm25s.BM25()
-        retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
         return cls(retriever)
 
     @classmethod
@@ -111,16 +124,26 @@ class LexicalIndex:
 
         extra_terms: more index terms to match (translations of the question's words).
         """
-        tokens = tokenize(query) + list(extra_terms or ())
-        if not tokens:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores = self._bm25.get_scores(tokens)
-        if allowed is not None:
-            masked = np.zeros_like(scores)
-            masked[allowed] = scores[allowed]
-            scores = masked
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = self._term_ids(tokenize(query) + list(extra_terms or ()))
+        if not ids:
+            return empty
+        scores = self._bm25.get_scores(ids)
+        candidates = np.flatnonzero(scores) if allowed is None else allowed[scores[allowed] > 0]
+        if len(candidates) > k:
+            candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+        top = candidates[np.argsort(-scores[candidates], kind="stable")]
         return top.astype(np.int64), scores[top].astype(np.float32)
+
+    def _term_ids(self, tokens: list[str]) -> list[int]:
+        """Vocabulary ids of the query terms; terms in over a quarter of all passages are dropped
+        (their weight is near zero, and their long postings are most of the cost at scale)."""
+        vocab = self._bm25.vocab_dict
+        ids = list(dict.fromkeys(vocab[t] for t in tokens if t in vocab and t))
+        if len(ids) < 2 or self._bm25.scores["num_docs"] < COMMON_TERM_MIN_DOCS:
+            return ids
+        indptr = self._bm25.scores["indptr"]
+        limit = COMMON_TERM_SHARE * self._bm25.scores["num_docs"]
+        df = {i: int(indptr[i + 1] - indptr[i]) for i in ids}
+        kept = [i for i in ids if df[i] <= limit]
+        return kept or [min(ids, key=df.get)]

@@ -86,12 +86,17 @@ def korean_name_keys(text: str) -> set[str]:
     return keys
 
 
-def corpus_names(articles) -> set[str]:
+def corpus_names(articles, korean_names: set[str] | None = None) -> set[str]:
+    """Name keys of the corpus; korean_names: proper nouns already found by the Korean analyser."""
     keys: set[str] = set()
     for article in articles:
         keys |= name_keys(article.title + "\n" + article.text)
-        if article.language == "ko":
+        if korean_names is None and article.language == "ko":
             keys |= korean_name_keys(article.title + "\n" + article.text)
+    for name in korean_names or ():
+        if 2 <= len(name) <= 4:
+            keys |= set(itertools.islice(romanizations(name), 64))
+            keys.update(GAZETTEER.get(name, []))
     return keys
 
 

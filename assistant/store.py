@@ -87,7 +87,7 @@ def build(
     """Index every readable article of corpus into out/builds/<id>, then point out/current at it."""
     import faiss
 
-    from .lexical import LexicalIndex
+    from .lexical import LexicalIndex, tokenize_with_names
 
     started = time.perf_counter()
     docs, warnings = load_corpus(corpus)
@@ -106,7 +106,12 @@ def build(
     article_row = {a.source: i for i, a in enumerate(articles)}
     sentences = [(p.id, s) for p in all_passages for s in p.sentences]
 
-    term_rows = bridge.collect_terms([p.text for p in all_passages])
+    # One analysis per passage serves BM25, the term bridge and the name check.
+    analysed = [tokenize_with_names(p.text) for p in all_passages]
+    token_lists = [tokens for tokens, _ in analysed]
+    korean_names = {name for _, names in analysed for name in names}
+    korean_names |= {n for a in articles if a.language == "ko" for n in tokenize_with_names(a.title)[1]}
+    term_rows = bridge.collect_terms([p.text for p in all_passages], token_lists)
     items = [
         PassageTexts(by_source[p.source].title, p.text, tuple(by_source[p.source].text[s.start : s.end] for s in p.sentences))
         for p in all_passages
@@ -158,9 +163,9 @@ def build(
         np.save(tmp / "sentences.npy", svecs.astype(np.float16), allow_pickle=False)
         ann_index, ann_params = ann.build(pvecs)
         faiss.write_index(ann_index, str(tmp / "passages.faiss"))
-        LexicalIndex.build([p.text for p in all_passages]).save(tmp / "lexical")
+        LexicalIndex.build(token_lists).save(tmp / "lexical")
         bridge.save(tmp, term_rows, embedded.terms)
-        (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles))), encoding="utf-8")
+        (tmp / "names.txt").write_text("\n".join(sorted(corpus_names(articles, korean_names))), encoding="utf-8")
         manifest = {
             "format_version": FORMAT_VERSION,
             "pipeline_version": PIPELINE_VERSION,

@@ -57,7 +57,7 @@ def test_numbers_are_kept():
 
 @pytest.mark.parametrize("query", ["", "   ", "the of and is", "어떻게 하나요?", "???", "a"])
 def test_query_without_content_words_gives_no_hits(query):
-    index = LexicalIndex.build(["The government invests in data centers.", "Farmers use drones."])
+    index = LexicalIndex.build([tokenize(t) for t in ["The government invests in data centers.", "Farmers use drones."]])
     rows, scores = index.search(query, 5)
     assert rows.size == 0 and scores.size == 0
 
@@ -73,7 +73,7 @@ TEXTS = [
 
 
 def test_search_ranks_matching_passages_first():
-    index = LexicalIndex.build(TEXTS)
+    index = LexicalIndex.build([tokenize(t) for t in TEXTS])
     rows, scores = index.search("Which governments fund data center infrastructure?", 10)
     assert rows[0] == 0
     assert list(scores) == sorted(scores, reverse=True)
@@ -82,14 +82,14 @@ def test_search_ranks_matching_passages_first():
 
 
 def test_korean_search_matches_across_particles():
-    index = LexicalIndex.build(TEXTS)
+    index = LexicalIndex.build([tokenize(t) for t in TEXTS])
     rows, _ = index.search(KOREAN_QUESTION, 10)
     assert set(rows[:2]) == {3, 4}
     assert not set(rows) & {0, 1, 2}  # no shared terms with English passages
 
 
 def test_search_k_limits_and_large_k():
-    index = LexicalIndex.build(TEXTS)
+    index = LexicalIndex.build([tokenize(t) for t in TEXTS])
     rows, _ = index.search("government 정부 data 기업", 1)
     assert rows.shape == (1,)
     rows_all, _ = index.search("government 정부 data 기업", 1000)
@@ -98,7 +98,7 @@ def test_search_k_limits_and_large_k():
 
 
 def test_save_load_round_trip_gives_the_same_scores(tmp_path):
-    index = LexicalIndex.build(TEXTS)
+    index = LexicalIndex.build([tokenize(t) for t in TEXTS])
     index.save(tmp_path / "lexical")
     loaded = LexicalIndex.load(tmp_path / "lexical")
     for query in ("government data centers", KOREAN_QUESTION, "drones fertilizer", "nothing matches zzz"):
