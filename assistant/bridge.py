@@ -19,7 +19,7 @@ from .lexical import HANGUL, WORD, _english, tokenize
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
-MAX_TERMS = 50_000  # most frequent terms per language that get a vector
+MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
 
