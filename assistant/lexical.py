@@ -29,8 +29,6 @@ KOREAN_STOPWORDS = frozenset(
 )
 
 
-IMPACT_MIN_DOCS = 50_000  # from this many passages on, very common terms use their best postings only
-IMPACT_POSTINGS = 50_000  # recall of exact BM25's top 10 within our top 50: 0.89 at 1M (benchmarks)
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +96,6 @@ class LexicalIndex:
 
     def __init__(self, retriever) -> None:
         self._bm25 = retriever
-        self._impact: dict[int, np.ndarray] = {}
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
@@ -129,43 +126,14 @@ class LexicalIndex:
         ids = self._term_ids(tokenize(query) + list(extra_terms or ()))
         if not ids:
             return empty
-        if self._bm25.scores["num_docs"] >= IMPACT_MIN_DOCS:
-            docs, scores = self._impact_scores(ids)
-            if allowed is not None:
-                keep = np.isin(docs, allowed)
-                docs, scores = docs[keep], scores[keep]
-        else:
-            full = self._bm25.get_scores(ids)
-            docs = np.flatnonzero(full) if allowed is None else allowed[full[allowed] > 0]
-            scores = full[docs]
+        full = self._bm25.get_scores(ids)
+        docs = np.flatnonzero(full) if allowed is None else allowed[full[allowed] > 0]
+        scores = full[docs]
         if len(docs) > k:
             part = np.argpartition(-scores, k - 1)[:k]
             docs, scores = docs[part], scores[part]
         order = np.argsort(-scores, kind="stable")
         return docs[order].astype(np.int64), scores[order].astype(np.float32)
-
-    def _impact_scores(self, ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 over each term's highest-impact postings only (exact for all but very common terms).
-
-        A term found in more than IMPACT_POSTINGS passages contributes its IMPACT_POSTINGS
-        best-scoring ones; the rest add little to any ranking and most of the cost at scale.
-        """
-        data, indices, indptr = (self._bm25.scores[k] for k in ("data", "indices", "indptr"))
-        docs, values = [], []
-        for i in ids:
-            start, end = int(indptr[i]), int(indptr[i + 1])
-            if end - start > IMPACT_POSTINGS:
-                top = self._impact.get(i)
-                if top is None:
-                    top = start + np.argpartition(-data[start:end], IMPACT_POSTINGS - 1)[:IMPACT_POSTINGS]
-                    self._impact[i] = top
-                docs.append(indices[top])
-                values.append(data[top])
-            else:
-                docs.append(indices[start:end])
-                values.append(data[start:end])
-        unique, inverse = np.unique(np.concatenate(docs), return_inverse=True)
-        return unique.astype(np.int64), np.bincount(inverse, weights=np.concatenate(values)).astype(np.float32)
 
     def _term_ids(self, tokens: list[str]) -> list[int]:
         vocab = self._bm25.vocab_dict
