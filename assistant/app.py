@@ -14,6 +14,7 @@ from .i18n import t
 from .meta import language_of
 from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card
 
+SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
 SCROLL_TO_QUOTE_JS = "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
@@ -270,5 +271,7 @@ def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, pass
     demo = build_app(assistant)
     demo.queue(max_size=max_queue, default_concurrency_limit=2)
     auth = (user, password) if password else None
-    return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"],
+    return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"], run_history=False,
+                       # Every API call gets a session; a bounded store keeps memory steady under load.
+                       state_session_capacity=SESSION_CAPACITY,
                        show_error=True, **kwargs)

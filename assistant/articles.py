@@ -38,7 +38,3 @@ def build_article(doc: RawDoc) -> Article | None:
         content_hash=doc.content_hash,
     )
 
-
-def raw_gap_is_blank(raw: str, before: Paragraph, after: Paragraph) -> bool:
-    """True when nothing but whitespace separates two paragraphs in the raw file."""
-    return not raw[before.raw_end : after.raw_start].strip()

@@ -359,8 +359,6 @@ class Index:
         offsets = np.repeat(firsts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
         return offsets + np.arange(counts.sum())
 
-    def sentence_passages(self, rows: np.ndarray) -> np.ndarray:
-        return self._s["passage"][rows]
 
     def sentence_counts(self, pids: np.ndarray) -> np.ndarray:
         return self._p["sentence_count"][pids]
