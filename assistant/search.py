@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
-
 import numpy as np
 
 from . import ann
@@ -13,13 +10,7 @@ from .records import Hit
 from .store import Index
 from .timing import Stopwatch, stage
 
-PARALLEL_FROM = 100_000  # passages
 SENTENCE_WEIGHT = 0.5  # dense score = mix of best-sentence and whole-passage similarity (dev set)
-
-
-@lru_cache(maxsize=1)
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="lexical")
 
 
 def dense_scores(index: Index, qvec: np.ndarray, pids: list[int]) -> dict[int, float]:
@@ -58,15 +49,11 @@ def retrieve(
         return []
     n = min(candidates, len(index))
 
-    def lexical_search():
-        with stage(watch, "lexical search"):
-            return index.lexical.search(question, n, allowed, translations)
-
-    # On large indexes the two searches run side by side (FAISS and numpy release the GIL).
-    pending = _pool().submit(lexical_search) if len(index) >= PARALLEL_FROM else None
+    # Run one after the other: side by side on 2 cores they contend and both slow down (measured).
     with stage(watch, "dense search"):
         pool = {int(p) for p in ann.search(index.passage_index, qvec, n, allowed, index.manifest)}
-    lex_ids, lex_scores = pending.result() if pending else lexical_search()
+    with stage(watch, "lexical search"):
+        lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
     with stage(watch, "fusion"):
         lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
         pool |= set(lexical)
