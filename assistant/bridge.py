@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexical import HANGUL, WORD, _english, tokenize
+from .lexical import HANGUL, WORD, _english, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
@@ -73,11 +73,35 @@ class Bridge:
                     raise ValueError(f"terms_{lang} files disagree")
         self.encoder = encoder
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._english: set[str] | None = None
 
     def own_terms(self, question: str, question_language: str) -> list[str]:
+        """The question's words to translate by meaning: nouns, not names (see names) nor verb stems,
+        whose nearest neighbours across languages are mostly noise (열리다 -> take, pour)."""
+        tokens, names = tokenize_with_names(question)
         return list(dict.fromkeys(
-            t for t in tokenize(question) if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)
+            t for t in tokens
+            if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)
+            and t not in names and not (question_language == "ko" and t.endswith("다"))
         ))
+
+    def names(self, question: str, question_language: str) -> list[str]:
+        """Korean names in the question spelled as corpus terms of the other language (광주 -> gwangju).
+        Names are transliterated, not translated: their embedding neighbours are other names."""
+        if question_language != "ko" or "en" not in self.terms:
+            return []
+        from .scope import romanizations
+
+        english = self._english_terms()
+        out = []
+        for name in tokenize_with_names(question)[1]:
+            out.extend(sorted(romanizations(name) & english)[:2])
+        return out
+
+    def _english_terms(self) -> set[str]:
+        if self._english is None:
+            self._english = set(self.terms.get("en", ()))
+        return self._english
 
     def pending(self, question: str, question_language: str) -> list[str]:
         """The question's terms that still need a vector (so they can be encoded with the question)."""
@@ -108,7 +132,7 @@ class Bridge:
             if self.encoder is None:
                 return []
             self.learn(pending, self.encoder.encode_queries(pending), question_language)
-        out: list[str] = []
+        out: list[str] = self.names(question, question_language)
         for term in self.own_terms(question, question_language):
             out.extend(self._cache[(term, question_language)])
         return out

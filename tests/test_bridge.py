@@ -34,3 +34,10 @@ def test_save_and_load_round_trip(tmp_path):
     bridge = Bridge(tmp_path, encoder)
     assert set(bridge.terms) == {"en", "ko"}
     assert len(bridge.terms["en"]) == len(bridge.vectors["en"])
+
+
+def test_korean_names_are_transliterated_not_translated(seed_index):
+    bridge = seed_index.index.bridge
+    terms = bridge.translate("광주 AI 선포식은 언제 열렸나요?", "ko")
+    assert "gwangju" in terms
+    assert not {"take", "pour"} & set(terms)  # 열리다 (be held) has no reliable word-vector neighbour
