@@ -122,7 +122,7 @@ class Assistant:
         if store.is_stale(manifest):
             return "the articles changed since the index was built"
         try:
-            store.Index(self.index_dir)
+            self.index  # noqa: B018  (loads it once: a server then answers from this same load)
         except IndexUnusableError as exc:
             return str(exc).split(";")[0]
         return None

@@ -12,7 +12,7 @@ from .briefing import BriefingItem
 from .errors import AssistantError, InputError
 from .i18n import t
 from .meta import language_of
-from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card
+from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -49,7 +49,7 @@ class Handlers:
         lang = language_of(answer.question)
         data["lang"] = lang
         history = list(history or []) + [
-            {"role": "user", "content": _literal(answer.question)},
+            {"role": "user", "content": md_escape(answer.question)},
             {"role": "assistant", "content": chat_reply(data, lang, self.assistant.articles())},
         ]
         return history, data, ""
@@ -99,12 +99,6 @@ def _added(items: list[dict], lang: str) -> list[dict]:
 
     gr.Info(t("added", lang), duration=2)
     return items
-
-
-def _literal(text: str) -> str:
-    from .render import md_escape
-
-    return md_escape(text)
 
 
 def _load(items: list[dict]) -> list[BriefingItem]:
@@ -266,8 +260,6 @@ def _typed_api(h: Handlers, gr):
 def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, password: str | None = None,
            user: str = "staff", max_queue: int = 64, **kwargs):
     """Serve the app with a bounded queue; password protection covers the page and the API."""
-    import gradio as gr
-
     demo = build_app(assistant)
     demo.queue(max_size=max_queue, default_concurrency_limit=2)
     auth = (user, password) if password else None

@@ -32,13 +32,10 @@ CURRENT = "current"
 BUILDS = "builds"
 CACHE = "cache"
 MANIFEST = "manifest.json"
-FILES = ("articles.jsonl", "passages.npz", "sentences.npz", "passages.faiss", "passages.npy", "sentences.npy",
-         "lexical", "names.txt", "terms_<lang>.txt", "terms_<lang>.npy")
 
 
 def passage_embedding_text(article: Article, passage: Passage) -> str:
-    """What the passage-level vector sees: the headline gives each passage its topic."""
-    return f"{article.title}\n{passage.text}"
+    return PassageTexts(article.title, passage.text, ()).titled
 
 
 def stat_fingerprint(corpus: Path) -> str:

@@ -29,6 +29,11 @@ class PassageTexts:
     text: str
     sentences: tuple[str, ...]
 
+    @property
+    def titled(self) -> str:
+        """What the passage-level vector sees: the headline gives each passage its topic."""
+        return f"{self.title}\n{self.text}"
+
 
 class Encoder(ABC):
     """Maps texts to L2-normalised float32 vectors; queries and documents may be encoded differently."""
@@ -55,7 +60,7 @@ class Encoder(ABC):
         self, items: Sequence[PassageTexts], progress: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Vectors for each titled passage and for every sentence (in order); backends may share work."""
-        passages = self.encode_documents([f"{item.title}\n{item.text}" for item in items], progress)
+        passages = self.encode_documents([item.titled for item in items], progress)
         sentences = self.encode_documents([s for item in items for s in item.sentences], progress)
         return passages, sentences
 
