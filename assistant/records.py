@@ -1,8 +1,8 @@
-"""Typed records shared by every stage: articles, passages, hits, citations, answers."""
+"""Typed records shared by every stage: articles, passages, hits, citations, answers, filters."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -111,3 +111,33 @@ class Answer:
         if self.notice:
             out["notice"] = self.notice
         return out
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a question to some articles, outlets, a date range or a language."""
+
+    sources: frozenset[str] = frozenset()
+    outlets: frozenset[str] = frozenset()
+    date_from: str | None = None  # inclusive ISO dates; undated articles are excluded when set
+    date_to: str | None = None
+    language: str | None = None
+
+    def admits(self, article: Article) -> bool:
+        if self.sources and article.source not in self.sources:
+            return False
+        if self.outlets and article.outlet not in self.outlets:
+            return False
+        if self.language and article.language != self.language:
+            return False
+        if self.date_from or self.date_to:
+            if not article.date:
+                return False
+            if self.date_from and article.date < self.date_from:
+                return False
+            if self.date_to and article.date > self.date_to:
+                return False
+        return True
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.outlets or self.date_from or self.date_to or self.language)

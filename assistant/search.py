@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from . import ann
 from .fuse import diversify, fuse
+from .index import ann
 from .records import Hit
-from .store import Index
 from .timing import Stopwatch, stage
+
+if TYPE_CHECKING:
+    from .index.store import Index
 
 SENTENCE_WEIGHT = 0.5  # dense score = mix of best-sentence and whole-passage similarity (dev set)
 
@@ -51,7 +55,7 @@ def retrieve(
 
     # Run one after the other: side by side on 2 cores they contend and both slow down (measured).
     with stage(watch, "dense search"):
-        pool = {int(p) for p in ann.search(index.passage_index, qvec, n, allowed, index.manifest)}
+        pool = {int(p) for p in ann.search(index.dense, qvec, n, allowed)}
     with stage(watch, "lexical search"):
         lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
     with stage(watch, "fusion"):
@@ -60,5 +64,4 @@ def retrieve(
         dense = dense_scores(index, qvec, sorted(pool))
         # With translated terms BM25 can match either language, so its evidence counts everywhere.
         same = {p: bool(translations) or index.languages[p] == question_language for p in pool}
-        article_of = index._p["article"]
-        return diversify(fuse(dense, lexical, same), lambda pid: int(article_of[pid]))
+        return diversify(fuse(dense, lexical, same), index.article_row)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +30,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from assistant import Assistant, ann  # noqa: E402
-from assistant.lexical import LexicalIndex, analyze, tokenize  # noqa: E402
+from assistant import Assistant  # noqa: E402
+from assistant.index import ann  # noqa: E402
+from assistant.index.lexical import LexicalIndex  # noqa: E402
+from assistant.index.store import Index, PassageTable, SentenceTable  # noqa: E402
+from assistant.language import language_of  # noqa: E402
 from assistant.search import retrieve  # noqa: E402
-from assistant.store import Index  # noqa: E402
+from assistant.terms import analyze, tokenize  # noqa: E402
 from assistant.timing import Stopwatch  # noqa: E402
 
 SMOKE = False
@@ -64,7 +68,7 @@ def machine() -> str:
 def clear_caches(assistant: Assistant) -> None:
     """Each question is timed as if asked for the first time."""
     analyze.cache_clear()
-    assistant.index.bridge._cache.clear()
+    assistant.index.bridge.forget()
 
 
 def latency(assistant: Assistant, qs: list[str]) -> dict[str, tuple[float, float]]:
@@ -107,7 +111,7 @@ def cold_start(index_dir: Path, question: str, runs: int = 3) -> float:
     return float(np.median(times))
 
 
-def side_by_side(vectors: np.ndarray, qvecs: np.ndarray, lexical: LexicalIndex, qs: list[str], ann_index, params) -> dict:
+def side_by_side(vectors: np.ndarray, qvecs: np.ndarray, lexical: LexicalIndex, qs: list[str], ann_index) -> dict:
     """Per-query ms of numpy brute force, FAISS flat, the chosen ANN index and bm25s alone; ANN recall@10."""
     import faiss
 
@@ -124,16 +128,17 @@ def side_by_side(vectors: np.ndarray, qvecs: np.ndarray, lexical: LexicalIndex, 
         flat.search(q[None, :], 10)
         out["faiss flat"].append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        found = ann.search(ann_index, q, 10, params=params)
+        found = ann.search(ann_index, q, 10)
         out["ann"].append((time.perf_counter() - t) * 1000)
         recall.append(len(set(exact.tolist()) & set(found.tolist())) / 10)
         t = time.perf_counter()
         approx, _ = lexical.search(text, 50)
         out["bm25s"].append((time.perf_counter() - t) * 1000)
-        ids = lexical._term_ids(tokenize(text))
-        if ids:
+        if tokenize(text):
             t = time.perf_counter()
-            full = lexical._bm25.get_scores(ids)
+            full = lexical.scores(text)
+            if full is None:
+                continue
             best = np.argpartition(-full, 10)[:10] if len(full) > 10 else np.arange(len(full))
             out["bm25s exact"].append((time.perf_counter() - t) * 1000)
             best = best[full[best] > 0]
@@ -145,68 +150,66 @@ def side_by_side(vectors: np.ndarray, qvecs: np.ndarray, lexical: LexicalIndex, 
 
 
 # ---- large synthetic indexes from real vectors ------------------------------------------------
-class DerivedIndex:
-    """The parts of store.Index that retrieval uses, built from perturbed copies of a real index."""
+def derived_index(base: Index, copies: int, seed: int = 0) -> tuple[Index, np.ndarray, float, float]:
+    """An index of perturbed copies of a real one; also its float32 vectors and ANN and BM25 build seconds.
 
-    sentence_rows_of = Index.sentence_rows_of
-    sentence_counts = Index.sentence_counts
+    Article texts, the term bridge and names are the base's: the copies only feed retrieval, and
+    quotes are timed on the real base index.
+    """
+    import bm25s
 
-    def __init__(self, base: Index, copies: int, seed: int = 0) -> None:
-        import bm25s
+    rng = np.random.default_rng(seed)
+    n0 = len(base)
+    p0 = np.asarray(base.passage_vectors, dtype=np.float32)
+    s0 = np.asarray(base.sentence_vectors, dtype=np.float16)
+    noise = 0.02  # per dimension: copies keep a cosine of about 0.9 with their original
+    passages = np.empty((n0 * copies, p0.shape[1]), dtype=np.float32)
+    for c in range(copies):
+        block = p0 if c == 0 else p0 + noise * rng.standard_normal(p0.shape, dtype=np.float32)
+        passages[c * n0 : (c + 1) * n0] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    bp, bs = base.passages, base.sentences
+    counts = np.tile(bp.sentence_count, copies)
+    table = PassageTable(
+        article=np.tile(bp.article, copies), start=np.tile(bp.start, copies), end=np.tile(bp.end, copies),
+        paragraph=np.tile(bp.paragraph, copies), sentence_count=counts,
+        first_sentence=np.concatenate(([0], np.cumsum(counts, dtype=np.int64)[:-1])),
+    )
+    sentences = SentenceTable(
+        passage=np.concatenate([bs.passage + c * n0 for c in range(copies)]), start=np.tile(bs.start, copies),
+        end=np.tile(bs.end, copies), paragraph=np.tile(bs.paragraph, copies),
+    )
+    started = time.perf_counter()
+    dense, params = ann.build(passages)
+    ann_seconds = time.perf_counter() - started
+    # BM25 postings: the base token lists, 30% of tokens resampled from the corpus in each copy.
+    vocab: dict[str, int] = {}
+    base_ids = []
+    for pid in range(n0):
+        base_ids.append([vocab.setdefault(t, len(vocab)) for t in tokenize(base.passage(pid).text)] or [0])
+    pool = np.fromiter((i for ids in base_ids for i in ids), dtype=np.int64)
+    docs = []
+    for c in range(copies):
+        for ids in base_ids:
+            arr = np.array(ids)
+            if c:
+                mask = rng.random(len(arr)) < 0.3
+                arr[mask] = pool[rng.integers(0, len(pool), mask.sum())]
+            docs.append(arr.tolist())
+    started = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
+    bm25_seconds = time.perf_counter() - started
+    manifest = replace(base.manifest, passages=len(passages), sentences=len(sentences.start), **params)
+    index = Index(manifest, base.articles, table, sentences, passages.astype(np.float16), np.tile(s0, (copies, 1)),
+                  dense, LexicalIndex(retriever), base.bridge, base.names)
+    return index, passages, ann_seconds, bm25_seconds
 
-        rng = np.random.default_rng(seed)
-        n0 = len(base)
-        p0 = np.asarray(base.passage_vectors, dtype=np.float32)
-        s0 = np.asarray(base.sentence_vectors, dtype=np.float16)
-        counts0 = base._p["sentence_count"]
-        noise = 0.02  # per dimension: copies keep a cosine of about 0.9 with their original
-        passages = np.empty((n0 * copies, p0.shape[1]), dtype=np.float32)
-        for c in range(copies):
-            block = p0 if c == 0 else p0 + noise * rng.standard_normal(p0.shape, dtype=np.float32)
-            passages[c * n0 : (c + 1) * n0] = block / np.linalg.norm(block, axis=1, keepdims=True)
-        self.vectors32 = passages
-        self.passage_vectors = passages.astype(np.float16)
-        self.sentence_vectors = np.tile(s0, (copies, 1))  # sentences only feed exact re-scoring and quotes
-        counts = np.tile(counts0, copies)
-        first = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        self._p = {"sentence_count": counts, "first_sentence": first, "article": np.tile(base._p["article"], copies)}
-        self.languages = np.tile(base.languages, copies)
-        started = time.perf_counter()
-        self.passage_index, self.manifest = ann.build(passages)
-        self.ann_seconds = time.perf_counter() - started
-        # BM25 postings: the base token lists, 30% of tokens resampled from the corpus in each copy.
-        vocab: dict[str, int] = {}
-        base_ids = []
-        for pid in range(n0):
-            base_ids.append([vocab.setdefault(t, len(vocab)) for t in tokenize(base.passage(pid).text)] or [0])
-        pool = np.fromiter((i for ids in base_ids for i in ids), dtype=np.int64)
-        docs = []
-        for c in range(copies):
-            for ids in base_ids:
-                arr = np.array(ids)
-                if c:
-                    mask = rng.random(len(arr)) < 0.3
-                    arr[mask] = pool[rng.integers(0, len(pool), mask.sum())]
-                docs.append(arr.tolist())
-        started = time.perf_counter()
-        retriever = bm25s.BM25()
-        retriever.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)
-        self.bm25_seconds = time.perf_counter() - started
-        self.lexical = LexicalIndex(retriever)
 
-    def __len__(self) -> int:
-        return len(self.passage_vectors)
-
-
-def derived_latency(assistant: Assistant, index: DerivedIndex, qs: list[str]) -> dict[str, tuple[float, float]]:
+def derived_latency(assistant: Assistant, index: Index, qs: list[str]) -> dict[str, tuple[float, float]]:
     """Stage latencies over a derived index; encoding and quotes are timed on the real base index."""
     per_stage: dict[str, list[float]] = {s: [] for s in ["dense search", "lexical search", "fusion", "total search"]}
-    encoder = assistant.encoder
-    from assistant.meta import language_of
-
     for q in qs:
-        qvec = encoder.encode_queries([q])[0]
-        translations = assistant.index.bridge.translate(q, language_of(q))
+        qvec, translations = assistant.index.bridge.encode(assistant.encoder, q, language_of(q))
         watch = Stopwatch()
         start = time.perf_counter()
         retrieve(index, qvec, q, language_of(q), candidates=50, translations=translations, watch=watch)
@@ -300,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         start_rows.append(("seed, English question", cold_start(seed_index, "How should government and companies divide their roles?")))
         vecs = np.asarray(a.index.passage_vectors, dtype=np.float32)
         qv = a.encoder.encode_queries(qs)
-        compare_rows.append(("seed", side_by_side(vecs, qv, a.index.lexical, qs, a.index.passage_index, a.index.manifest)))
+        compare_rows.append(("seed", side_by_side(vecs, qv, a.index.lexical, qs, a.index.dense)))
 
     if any(s in sizes for s in ("10k", "100k", "1m")):
         log(f"synthetic corpus of about {synthetic_passages} passages ...")
@@ -318,17 +321,17 @@ def main(argv: list[str] | None = None) -> int:
         base_assistant = Assistant(index_dir)
         base = base_assistant.index
         if "10k" in sizes:
-            stage_rows.append((label, len(base), base.manifest["index_type"], latency(base_assistant, qs)))
+            stage_rows.append((label, len(base), base.manifest.index_type, latency(base_assistant, qs)))
             vecs = np.asarray(base.passage_vectors, dtype=np.float32)
             qv = base_assistant.encoder.encode_queries(qs)
-            compare_rows.append((label, side_by_side(vecs, qv, base.lexical, qs, base.passage_index, base.manifest)))
+            compare_rows.append((label, side_by_side(vecs, qv, base.lexical, qs, base.dense)))
             start_rows.append((f"{label}, Korean question", cold_start(index_dir, "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?")))
 
     for size in ("100k", "1m"):
         if size not in sizes or base_assistant is None:
             continue
         log(f"derived {size} index ...")
-        derived = DerivedIndex(base_assistant.index, multipliers[size])
+        derived, vectors32, ann_seconds, bm25_seconds = derived_index(base_assistant.index, multipliers[size])
         label = f"{len(derived):,} (derived)"
         lat = derived_latency(base_assistant, derived, qs)
         seed_like = stage_rows[-1][3] if stage_rows else {}
@@ -337,13 +340,12 @@ def main(argv: list[str] | None = None) -> int:
         total = tuple(lat["total search"][i] + enc[i] + quote[i] for i in range(2))
         merged = {"encoding": enc, **{k: lat[k] for k in ("dense search", "lexical search", "fusion")},
                   "quote selection": quote, "decline check": seed_like.get("decline check", (0.0, 0.0)), "total": total}
-        stage_rows.append((label, len(derived), derived.manifest["index_type"], merged))
+        stage_rows.append((label, len(derived), derived.manifest.index_type, merged))
         qv = base_assistant.encoder.encode_queries(qs)
-        compare_rows.append((label, side_by_side(derived.vectors32, qv, derived.lexical, qs, derived.passage_index,
-                                                 derived.manifest)))
-        build_rows.append((f"{label}: ANN index {derived.manifest['index_type']} {derived.ann_seconds:.0f} s, "
-                           f"BM25 {derived.bm25_seconds:.0f} s", None))
-        del derived
+        compare_rows.append((label, side_by_side(vectors32, qv, derived.lexical, qs, derived.dense)))
+        build_rows.append((f"{label}: ANN index {derived.manifest.index_type} {ann_seconds:.0f} s, "
+                           f"BM25 {bm25_seconds:.0f} s", None))
+        del derived, vectors32
 
     lines += targets(stage_rows, compare_rows, build_rows, start_rows)
     lines += ["## Per-question latency (ms, p50 / p95), in process", "",

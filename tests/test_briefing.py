@@ -7,8 +7,8 @@ import re
 import pytest
 from docx import Document
 
-from assistant import briefing as basket
-from assistant.briefing import BriefingItem
+from assistant.web import briefing as basket
+from assistant.web.briefing import BriefingItem
 
 GOV = BriefingItem(
     quote="Lim suggested that the government and private companies should divide their roles.",

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.articles import PARAGRAPH_SEP, build_article
-from assistant.chunk import MAX_SENTENCES, passages, sentences, split_sentences
-from assistant.load import load_corpus
+from assistant.ingest.articles import PARAGRAPH_SEP, build_article
+from assistant.ingest.chunk import MAX_SENTENCES, passages, sentences, split_sentences
+from assistant.ingest.load import load_corpus
 from assistant.records import Article, Paragraph
 from conftest import SEEDS
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.clean import clean, norm
-from assistant.load import read_article
+from assistant.ingest.clean import clean, norm
+from assistant.ingest.load import read_article
 from conftest import SEED_FILES, SEEDS
 
 # Substrings that are page furniture, comments or link lists in the seed scrapes.

@@ -43,7 +43,7 @@ def test_build_killed_at_any_moment_leaves_the_previous_index(tmp_path, make_cor
     answer = after.ask("robotic cranes", k=3).to_dict()
     # Either the old index or, if the kill came after the swap, the complete new one: never a broken one.
     new_build = os.readlink(index / "current") != before_link
-    assert answer == before or (new_build and after.index.manifest["articles"] == len(ARTICLES) + 1)
+    assert answer == before or (new_build and after.index.manifest.articles == len(ARTICLES) + 1)
     # The next build cleans up what the killed one left behind.
     Assistant(index, encoder="hashing", auto_rebuild=False).build(corpus)
     assert not [p for p in (index / "builds").iterdir() if p.name.endswith(".partial")]

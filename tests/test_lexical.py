@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.lexical import LexicalIndex, stem, tokenize
+from assistant.index.lexical import LexicalIndex
+from assistant.terms import stem, tokenize
 
 KOREAN_QUESTION = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 

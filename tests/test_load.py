@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-import assistant.load as load
+import assistant.ingest.load as load
 from assistant.errors import CorpusError
-from assistant.load import corpus_files, load_corpus, read_article, read_sidecar
+from assistant.ingest.load import corpus_files, load_corpus, read_article, read_sidecar
 
 BODY = "A title\n\nThis is a body paragraph that is long enough to be kept as article text by the cleaner.\n"
 

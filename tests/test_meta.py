@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from assistant.articles import build_article
-from assistant.clean import clean
-from assistant.load import RawDoc, load_corpus, read_article
-from assistant.meta import extract, find_date, language_of, tidy_name
+from assistant.ingest.articles import build_article
+from assistant.ingest.clean import clean
+from assistant.ingest.load import RawDoc, load_corpus, read_article
+from assistant.ingest.meta import extract, find_date, tidy_name
+from assistant.language import language_of
 from conftest import SEEDS
 from test_clean import ENGLISH_SCRAPE, KOREAN_SCRAPE
 

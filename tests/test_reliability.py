@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.load import load_corpus
+from assistant.ingest.load import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = "Port robots\nThe port installed robotic cranes last year. They move containers at night.\n"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant import ann
+from assistant.index import ann
 from assistant.encoders.base import PassageTexts
 from assistant.encoders.usem import UsemEncoder
 
@@ -35,10 +35,10 @@ def test_ivf_recall_against_exact_search(monkeypatch):
     for i in range(50):
         q = vectors[i * 97]
         exact = set(np.argsort(-(vectors @ q))[:10].tolist())
-        recalls.append(len(exact & set(ann.search(index, q, 10, params=params).tolist())) / 10)
+        recalls.append(len(exact & set(ann.search(index, q, 10).tolist())) / 10)
     assert np.mean(recalls) >= 0.95
     allowed = np.arange(100, 200)
-    rows = ann.search(index, vectors[150], 10, allowed=allowed, params=params)
+    rows = ann.search(index, vectors[150], 10, allowed=allowed)
     assert len(rows) and set(rows.tolist()) <= set(allowed.tolist())
 
 

@@ -14,9 +14,11 @@ import pytest
 import assistant.encoders.usem as usem
 from assistant import Assistant, CorpusError, Filters, IndexUnusableError
 from assistant.encoders.hashing import HashingEncoder
-from assistant import store
-from assistant.lexical import LexicalIndex
-from assistant.store import Index, build, passage_embedding_text, read_manifest
+from assistant.encoders.base import PassageTexts
+from assistant.index import store
+from assistant.index.build import build
+from assistant.index.lexical import LexicalIndex
+from assistant.index.store import Index, read_manifest
 from conftest import SMALL_ARTICLES
 
 
@@ -30,20 +32,20 @@ def test_build_report_and_manifest(tmp_path, small_corpus):
     assert report.warnings == []
     assert report.path == current_build(tmp_path / "index")
     manifest = read_manifest(tmp_path / "index")
-    assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["encoder"] == "hashing"
-    assert manifest["dimension"] == HashingEncoder().dim
-    assert manifest["passages"] == report.passages > 0
-    assert manifest["articles"] == 3
-    assert isinstance(manifest["corpus_hash"], str) and len(manifest["corpus_hash"]) == 64
+    assert manifest.format_version == store.FORMAT_VERSION
+    assert manifest.encoder == "hashing"
+    assert manifest.dimension == HashingEncoder().dim
+    assert manifest.passages == report.passages > 0
+    assert manifest.articles == 3
+    assert isinstance(manifest.corpus_hash, str) and len(manifest.corpus_hash) == 64
     # The hash depends on the corpus content only: a second build of the same corpus agrees.
     build(small_corpus, tmp_path / "again", HashingEncoder())
-    assert read_manifest(tmp_path / "again")["corpus_hash"] == manifest["corpus_hash"]
+    assert read_manifest(tmp_path / "again").corpus_hash == manifest.corpus_hash
 
 
 def test_load_round_trip(tmp_path, small_corpus):
     report = build(small_corpus, tmp_path / "index", HashingEncoder())
-    index = Index(tmp_path / "index")
+    index = Index.open(tmp_path / "index")
     assert len(index) == report.passages
     assert sorted(a.source for a in index.articles) == sorted(SMALL_ARTICLES)
     for pid in range(len(index)):
@@ -59,17 +61,17 @@ def test_load_round_trip(tmp_path, small_corpus):
 def test_faiss_results_equal_brute_force_over_stored_vectors(tmp_path, small_corpus):
     encoder = HashingEncoder()
     build(small_corpus, tmp_path / "index", encoder)
-    index = Index(tmp_path / "index")
+    index = Index.open(tmp_path / "index")
     stored = np.asarray(index.passage_vectors, dtype=np.float32)
     # The stored vectors are the encoder's vectors of the titled passages, unit length (half precision).
     expected = encoder.encode_documents(
-        [passage_embedding_text(index.article_of(p), index.passage(p)) for p in range(len(index))]
+        [PassageTexts(index.article_of(p).title, index.passage(p).text, ()).titled for p in range(len(index))]
     )
     np.testing.assert_allclose(stored, expected, atol=1e-3)
     np.testing.assert_allclose(np.linalg.norm(stored, axis=1), 1.0, atol=1e-3)
     for question in ("robotic cranes at the port", "drones spray fertilizer", "해양 데이터 센터"):
         q = encoder.encode_queries([question])
-        distances, rows = index.passage_index.search(q, len(index))
+        distances, rows = index.dense.search(q, len(index))
         brute = expected @ q[0]
         np.testing.assert_allclose(distances[0], np.sort(brute)[::-1], atol=1e-5)
         np.testing.assert_allclose(brute[rows[0]], distances[0], atol=1e-5)

@@ -25,8 +25,8 @@ from docx import Document  # noqa: E402
 from gradio_client import Client  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-import assistant.app  # noqa: E402
-import assistant.render  # noqa: E402
+import assistant.web.app  # noqa: E402
+import assistant.web.render  # noqa: E402
 from conftest import collapse  # noqa: E402
 
 KOREAN_ROLES = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
@@ -54,10 +54,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def url(seed_index) -> Iterator[str]:
-    demo = assistant.app.build_app(seed_index)
+    demo = assistant.web.app.build_app(seed_index)
     demo.queue()
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
-                css=assistant.render.CSS)
+                css=assistant.web.render.CSS)
     try:
         yield demo.local_url
     finally:
@@ -274,8 +274,8 @@ def test_only_ask_is_in_the_public_api(url):
 # ---- password --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def private_url(seed_index) -> Iterator[str]:
-    """A server started through assistant.app.launch with a password (user 'staff')."""
-    app, local_url, _ = assistant.app.launch(seed_index, host="127.0.0.1", port=free_port(), password="s3cret",
+    """A server started through assistant.web.app.launch with a password (user 'staff')."""
+    app, local_url, _ = assistant.web.app.launch(seed_index, host="127.0.0.1", port=free_port(), password="s3cret",
                                              prevent_thread_lock=True, quiet=True)
     try:
         yield local_url

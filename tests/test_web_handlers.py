@@ -1,4 +1,4 @@
-"""The web app's handlers (assistant.app.Handlers) called directly, without a server or a browser."""
+"""The web app's handlers (assistant.web.app.Handlers) called directly, without a server or a browser."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 
 from assistant import Assistant, InputError
-from assistant.app import Handlers
-from assistant.i18n import t
-from assistant.render import md_escape
+from assistant.web.app import Handlers
+from assistant.web.i18n import t
+from assistant.web.render import md_escape
 
 KOREAN_ROLES = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 WONJU_EN = "How many companies joined the Wonju AI alliance, and what did they build together?"
@@ -333,8 +333,8 @@ def test_article_markup_is_escaped_when_listed_as_not_covered(evil):
 
 
 def test_briefing_of_an_article_with_markup_is_escaped_on_screen(evil):
-    from assistant.briefing import BriefingItem
-    from assistant.render import briefing_item_html
+    from assistant.web.briefing import BriefingItem
+    from assistant.web.render import briefing_item_html
 
     _, answer, _ = evil.respond("Which cranes did the harbor robotics laboratory test at the container port?", [])
     i = next(i for i, c in enumerate(answer["citations"]) if c["source"] == "evil.txt")

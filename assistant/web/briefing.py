@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from .records import Citation
+from ..records import Citation
+from .i18n import t
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class BriefingItem:
 
     def reference(self, language: str = "en") -> str:
         """One footnote line: title, outlet, author, date, paragraph, file."""
-        para = f"{self.paragraph}번째 문단" if language == "ko" else f"paragraph {self.paragraph}"
+        para = t("paragraph", language, n=self.paragraph)
         title = self.title if self.title[:1] in "\"“'‘" else f"“{self.title}”"
         parts = [title, self.outlet, self.author, self.date, para, self.source]
         return ", ".join(p for p in parts if p)
@@ -65,9 +66,8 @@ def set_note(items: list[BriefingItem], index: int, note: str) -> list[BriefingI
 
 
 def heading(language: str) -> tuple[str, str, str]:
-    if language == "ko":
-        return "브리핑 자료", "메모", "출처"
-    return "Briefing", "Note", "Sources"
+    """The document's title, the label of a note, and the heading of the sources."""
+    return t("briefing_title", language), t("note", language), t("sources", language)
 
 
 def _inert(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..language import language_of
 from .clean import Cleaned
 
 LABELLED_DATE = re.compile(
@@ -58,13 +59,6 @@ class Meta:
     author: str | None
     date: str | None
     language: str
-
-
-def language_of(text: str) -> str:
-    """'ko' when Hangul makes up a fair share of the letters, else 'en'."""
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    return "ko" if hangul and hangul * 3 >= latin else "en"
 
 
 def tidy_name(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .clean import clean
 from .load import RawDoc
 from .meta import extract
-from .records import Article, Paragraph
+from ..records import Article, Paragraph
 
 PARAGRAPH_SEP = "\n\n"
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
+from ..api import Assistant
+from ..config import DEFAULT_K
+from ..errors import AssistantError, InputError
+from ..language import language_of
+from ..records import Filters
 from . import briefing as basket
-from .api import Assistant, Filters
 from .briefing import BriefingItem
-from .errors import AssistantError, InputError
 from .i18n import t
-from .meta import language_of
 from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
@@ -20,19 +25,27 @@ BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsW
 SCROLL_TO_QUOTE_JS = "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
 
 
+@lru_cache(maxsize=1)
+def process_export_dir() -> Path:
+    """One folder per process for exported briefings, removed when the process exits."""
+    folder = Path(tempfile.mkdtemp(prefix="assistant-briefing-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 class Handlers:
     """Every UI action as a plain function of its inputs, so it can be tested without a browser."""
 
     def __init__(self, assistant: Assistant, export_dir: Path | None = None) -> None:
         self.assistant = assistant
-        self.export_dir = Path(export_dir or tempfile.mkdtemp(prefix="assistant-briefing-"))
+        self.export_dir = Path(export_dir) if export_dir else process_export_dir()
         self.export_dir.mkdir(parents=True, exist_ok=True)
 
     # ---- asking --------------------------------------------------------------------------
-    def filters(self, sources, outlets, date_from, date_to, language) -> Filters:
+    def filters(self, sources, outlets, date_from, date_to, language, ui_lang: str = "ko") -> Filters:
         for value in (date_from, date_to):
             if value and not DATE.match(value.strip()):
-                raise InputError("dates must be written YYYY-MM-DD")
+                raise InputError(t("bad_date", ui_lang))
         return Filters(
             sources=frozenset(sources or ()),
             outlets=frozenset(outlets or ()),
@@ -42,9 +55,10 @@ class Handlers:
         )
 
     def respond(self, message: str, history: list, sources=None, outlets=None, date_from="", date_to="",
-                language="any") -> tuple[list, dict | None, str]:
+                language="any", ui_lang: str = "ko") -> tuple[list, dict | None, str]:
         """Ask; append the question and the quoted reply to the chat. Returns (history, answer, textbox)."""
-        answer = self.assistant.ask(message, k=5, filters=self.filters(sources, outlets, date_from, date_to, language))
+        filters = self.filters(sources, outlets, date_from, date_to, language, ui_lang)
+        answer = self.assistant.ask(message, k=DEFAULT_K, filters=filters)
         data = answer.to_dict()
         lang = language_of(answer.question)
         data["lang"] = lang
@@ -210,7 +224,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
 
         items.change(refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
 
-        ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language]
+        ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language, ui_lang]
         for trigger in (ask.click, question.submit):
             trigger(guarded(h.respond), ask_inputs, [chat, last_answer, question], api_visibility="private")
         clear.click(lambda: ([], None), None, [chat, last_answer], api_visibility="private")

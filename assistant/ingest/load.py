@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorpusError
+from ..errors import CorpusError
 
 SUFFIXES = (".txt", ".md")
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped: no news article is this long

@@ -1,14 +1,12 @@
-"""BM25 (bm25s) over Korean morphemes (kiwipiepy) and English word stems."""
+"""Index terms: Korean content morphemes (kiwipiepy) and English word stems, for BM25 and the term bridge."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-import numpy as np
+from .language import has_hangul, verb_term
 
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*[A-Za-z]*")
 # Content morphemes: nouns, roots, verb/adjective stems, foreign words, numbers, hanja.
 KEEP_TAGS = ("NNG", "NNP", "XR", "VV", "VA", "SL", "SN", "SH", "MAG")
@@ -29,10 +27,8 @@ KOREAN_STOPWORDS = frozenset(
 )
 
 
-
-
 @lru_cache(maxsize=1)
-def _kiwi():
+def kiwi():
     from kiwipiepy import Kiwi
 
     # The typo and multi-word dictionaries triple start-up time and add nothing to index terms.
@@ -48,7 +44,7 @@ def stem(word: str) -> str:
     return w
 
 
-def _english(text: str) -> list[str]:
+def english_terms(text: str) -> list[str]:
     out = []
     for word in WORD.findall(text):
         w = word.lower()
@@ -61,7 +57,7 @@ def _english(text: str) -> list[str]:
 @lru_cache(maxsize=2048)
 def analyze(text: str) -> tuple[tuple[str, str], ...]:
     """Korean morphological analysis as (form, tag) pairs; cached, since a question is analysed often."""
-    return tuple((t.form, t.tag) for t in _kiwi().tokenize(text))
+    return tuple((t.form, t.tag) for t in kiwi().tokenize(text))
 
 
 def tokenize(text: str) -> list[str]:
@@ -71,70 +67,21 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
     """Index terms, and the Korean proper nouns among the morphemes (one analysis for both)."""
-    if not HANGUL.search(text):
-        return _english(text), []
+    if not has_hangul(text):
+        return english_terms(text), []
     out: list[str] = []
     names: list[str] = []
-    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in _kiwi().tokenize(text))
+    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
     for form, full_tag in morphemes:
         tag = full_tag.split("-")[0]
         if tag not in KEEP_TAGS:
             continue
         if tag == "SL":
-            out.extend(_english(form))
+            out.extend(english_terms(form))
             continue
         if tag == "NNP":
             names.append(form)
-        form = form + "다" if tag in ("VV", "VA") else form.lower()
+        form = verb_term(form) if tag in ("VV", "VA") else form.lower()
         if form not in KOREAN_STOPWORDS:
             out.append(form)
     return out, names
-
-
-class LexicalIndex:
-    """A thin wrapper over bm25s with our tokenizer, saved as its folder of plain files."""
-
-    def __init__(self, retriever) -> None:
-        self._bm25 = retriever
-
-    @classmethod
-    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
-        """Index passages given as token lists (see tokenize)."""
-        import bm25s
-
-        retriever = bm25s.BM25()
-        retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
-        return cls(retriever)
-
-    @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False))
-
-    def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
-
-    def search(
-        self, query: str, k: int, allowed: np.ndarray | None = None, extra_terms: list[str] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k passage rows and BM25 scores (only rows with a positive score, only allowed rows).
-
-        extra_terms: more index terms to match (translations of the question's words).
-        """
-        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        ids = self._term_ids(tokenize(query) + list(extra_terms or ()))
-        if not ids:
-            return empty
-        full = self._bm25.get_scores(ids)
-        docs = np.flatnonzero(full) if allowed is None else allowed[full[allowed] > 0]
-        scores = full[docs]
-        if len(docs) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            docs, scores = docs[part], scores[part]
-        order = np.argsort(-scores, kind="stable")
-        return docs[order].astype(np.int64), scores[order].astype(np.float32)
-
-    def _term_ids(self, tokens: list[str]) -> list[int]:
-        vocab = self._bm25.vocab_dict
-        return [int(i) for i in dict.fromkeys(vocab[t] for t in tokens if t and t in vocab)]

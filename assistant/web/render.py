@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from .i18n import t
-from .records import Article
+from ..records import Article
 
 
 def esc(text: str | None) -> str:

@@ -15,17 +15,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .lexical import HANGUL, WORD, _english, tokenize, tokenize_with_names
+from ..language import is_verb_term, term_language
+from ..names import romanizations
+from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
 MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
-
-
-def term_language(term: str) -> str:
-    return "ko" if HANGUL.search(term) else "en"
 
 
 def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
@@ -36,7 +34,7 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
         for token in token_lists[i] if token_lists is not None else tokenize(text):
             counts[term_language(token)][token] += 1
         for word in WORD.findall(text):
-            for stem in _english(word):
+            for stem in english_terms(word):
                 surface.setdefault(stem, Counter())[word.lower()] += 1
     out = {}
     for lang, counter in counts.items():
@@ -51,17 +49,10 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
     return out
 
 
-def save(folder: Path, rows_by_language: dict[str, list[tuple[str, str]]], vectors_by_language: dict) -> None:
-    for lang, rows in rows_by_language.items():
-        vectors = vectors_by_language[lang]
-        (folder / f"terms_{lang}.txt").write_text("\n".join(t for t, _ in rows), encoding="utf-8")
-        np.save(folder / f"terms_{lang}.npy", vectors.astype(np.float16), allow_pickle=False)
-
-
 class Bridge:
     """Loaded term vectors of each language present in the corpus."""
 
-    def __init__(self, folder: Path, encoder=None) -> None:
+    def __init__(self, folder: Path) -> None:
         self.terms: dict[str, list[str]] = {}
         self.vectors: dict[str, np.ndarray] = {}
         for lang in LANGUAGES:
@@ -71,9 +62,20 @@ class Bridge:
                 self.vectors[lang] = np.load(folder / f"terms_{lang}.npy", allow_pickle=False).astype(np.float32)
                 if len(self.terms[lang]) != len(self.vectors[lang]):
                     raise ValueError(f"terms_{lang} files disagree")
-        self.encoder = encoder
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._english: set[str] | None = None
+
+    @staticmethod
+    def save(folder: Path, rows_by_language: dict[str, list[tuple[str, str]]], vectors_by_language: dict) -> None:
+        """Write each language's terms and their vectors into a build folder."""
+        for lang, rows in rows_by_language.items():
+            vectors = vectors_by_language[lang]
+            (folder / f"terms_{lang}.txt").write_text("\n".join(t for t, _ in rows), encoding="utf-8")
+            np.save(folder / f"terms_{lang}.npy", vectors.astype(np.float16), allow_pickle=False)
+
+    def forget(self) -> None:
+        """Drop the translations remembered so far (benchmarks time each question as if new)."""
+        self._cache.clear()
 
     def own_terms(self, question: str, question_language: str) -> list[str]:
         """The question's words to translate by meaning: nouns, not names (see names) nor verb stems,
@@ -82,7 +84,7 @@ class Bridge:
         return list(dict.fromkeys(
             t for t in tokens
             if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)
-            and t not in names and not (question_language == "ko" and t.endswith("다"))
+            and t not in names and not is_verb_term(t)
         ))
 
     def names(self, question: str, question_language: str) -> list[str]:
@@ -90,8 +92,6 @@ class Bridge:
         Names are transliterated, not translated: their embedding neighbours are other names."""
         if question_language != "ko" or "en" not in self.terms:
             return []
-        from .scope import romanizations
-
         english = self._english_terms()
         out = []
         for name in tokenize_with_names(question)[1]:
@@ -103,11 +103,21 @@ class Bridge:
             self._english = set(self.terms.get("en", ()))
         return self._english
 
-    def pending(self, question: str, question_language: str) -> list[str]:
-        """The question's terms that still need a vector (so they can be encoded with the question)."""
-        return [t for t in self.own_terms(question, question_language) if (t, question_language) not in self._cache]
+    def encode(self, encoder, question: str, question_language: str) -> tuple[np.ndarray, list[str]]:
+        """The question's vector, and its terms translated into the corpus's other language(s).
 
-    def learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
+        One encoder call: the question is batched with those of its terms not translated before.
+        """
+        own = self.own_terms(question, question_language) if self.vectors else []
+        pending = [t for t in own if (t, question_language) not in self._cache]
+        vectors = encoder.encode_queries([question, *pending])
+        self._learn(pending, vectors[1:], question_language)
+        out: list[str] = self.names(question, question_language)
+        for term in own:
+            out.extend(self._cache[(term, question_language)])
+        return vectors[0], out
+
+    def _learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
         """Translate terms from their vectors (one matrix product per language) and remember them."""
         if len(self._cache) > CACHE_SIZE:
             self._cache.clear()
@@ -124,15 +134,3 @@ class Bridge:
                     found[row].extend(self.terms[lang][c] for c in cols if sims[row, c] >= MIN_SIMILARITY)
         for term, words in zip(terms, found):
             self._cache[(term, language)] = tuple(words)
-
-    def translate(self, question: str, question_language: str) -> list[str]:
-        """Terms of the other language(s) that translate the question's own-language terms."""
-        pending = self.pending(question, question_language)
-        if pending:
-            if self.encoder is None:
-                return []
-            self.learn(pending, self.encoder.encode_queries(pending), question_language)
-        out: list[str] = self.names(question, question_language)
-        for term in self.own_terms(question, question_language):
-            out.extend(self._cache[(term, question_language)])
-        return out

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cache import VectorCache, key
-from .encoders import Encoder
-from .encoders.base import PassageTexts
+from ..encoders import Encoder
+from ..encoders.base import PassageTexts
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .records import Article, Passage, Sentence
+from ..records import Article, Passage, Sentence
 
 MAX_SENTENCES = 3
 MAX_CHARS = 700

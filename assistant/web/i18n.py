@@ -1,4 +1,4 @@
-"""Interface strings in Korean and English."""
+"""Interface strings in Korean and English: every word the web app or an exported briefing shows."""
 
 from __future__ import annotations
 
@@ -51,6 +51,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "answer_intro": {"ko": "기사 원문에서 찾은 인용문입니다:", "en": "Quotes from the articles:"},
     "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.", "en": "The question was long; only its beginning was used."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
+    # The exported briefing document.
+    "briefing_title": {"ko": "브리핑 자료", "en": "Briefing"},
+    "sources": {"ko": "출처", "en": "Sources"},
 }
 
 

@@ -17,7 +17,7 @@ def build(vectors: np.ndarray, seed: int = 0):
     """A FAISS index for these normalised vectors, and the parameters to record in the manifest."""
     import faiss
 
-    from .encoders.base import cpu_count
+    from ..encoders.base import cpu_count
 
     faiss.omp_set_num_threads(cpu_count())  # building trains and adds in bulk: use every core
     n, dim = vectors.shape
@@ -39,12 +39,13 @@ def build(vectors: np.ndarray, seed: int = 0):
     return index, {"index_type": "ivf", "nlist": nlist, "nprobe": nprobe}
 
 
-def configure(index, params: dict) -> None:
-    if params.get("index_type") == "ivf":
-        index.nprobe = int(params.get("nprobe", 16))
+def configure(index, nprobe: int | None) -> None:
+    """Restore the search parameters recorded at build time (FAISS files do not keep nprobe)."""
+    if nprobe and hasattr(index, "nprobe"):
+        index.nprobe = int(nprobe)
 
 
-def search(index, query: np.ndarray, n: int, allowed: np.ndarray | None = None, params: dict | None = None):
+def search(index, query: np.ndarray, n: int, allowed: np.ndarray | None = None):
     """Row ids of the (approximately) n nearest vectors, optionally only among the allowed rows."""
     import faiss
 
@@ -55,7 +56,7 @@ def search(index, query: np.ndarray, n: int, allowed: np.ndarray | None = None, 
         _, rows = index.search(q, n)
     else:
         selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
-        if (params or {}).get("index_type") == "ivf":
+        if hasattr(index, "nprobe"):  # an IVF index
             search_params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
         else:
             search_params = faiss.SearchParameters(sel=selector)

@@ -1,0 +1,7 @@
+"""Defaults shared by the facade, the CLI, the web app and the evaluation: one place for each."""
+
+DEFAULT_K = 5  # passages cited per answer
+MAX_K = 50
+DEFAULT_CORPUS = "seeds"  # the articles the project ships with
+DEFAULT_INDEX = "embeddings"  # where the index is built
+MAX_QUESTION_CHARS = 1000  # longer questions are truncated, with a notice

@@ -1,0 +1,61 @@
+"""The lexical index: BM25 (bm25s) over the index terms of each passage, saved as plain files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..terms import tokenize
+
+
+class LexicalIndex:
+    """A thin wrapper over bm25s with our tokenizer, saved as its folder of plain files."""
+
+    def __init__(self, retriever) -> None:
+        self._bm25 = retriever
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+        """Index passages given as token lists (see tokenize)."""
+        import bm25s
+
+        retriever = bm25s.BM25()
+        retriever.index([tokens or [""] for tokens in token_lists], show_progress=False)
+        return cls(retriever)
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False))
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), allow_pickle=False, show_progress=False)
+
+    def search(
+        self, query: str, k: int, allowed: np.ndarray | None = None, extra_terms: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k passage rows and BM25 scores (only rows with a positive score, only allowed rows).
+
+        extra_terms: more index terms to match (translations of the question's words).
+        """
+        full = self.scores(query, extra_terms)
+        if full is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        docs = np.flatnonzero(full) if allowed is None else allowed[full[allowed] > 0]
+        scores = full[docs]
+        if len(docs) > k:
+            part = np.argpartition(-scores, k - 1)[:k]
+            docs, scores = docs[part], scores[part]
+        order = np.argsort(-scores, kind="stable")
+        return docs[order].astype(np.int64), scores[order].astype(np.float32)
+
+    def scores(self, query: str, extra_terms: list[str] | None = None) -> np.ndarray | None:
+        """Exact BM25 scores of every passage, or None when no query term is in the vocabulary."""
+        ids = self._term_ids(tokenize(query) + list(extra_terms or ()))
+        return self._bm25.get_scores(ids) if ids else None
+
+    def _term_ids(self, tokens: list[str]) -> list[int]:
+        vocab = self._bm25.vocab_dict
+        return [int(i) for i in dict.fromkeys(vocab[t] for t in tokens if t and t in vocab)]

@@ -1,0 +1,375 @@
+"""The on-disk index: versioned build folders of plain files behind an atomic `current` link.
+
+A build folder holds a JSON manifest, the articles (JSON Lines), passage and sentence offsets and
+vectors (.npz/.npy, no pickle), the FAISS index, the BM25 folder, the term bridge and the corpus's
+name keys. This module owns that format: writing a build, reading it back as an `Index`, and
+switching `current` to a new build while readers keep the one they opened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import IndexUnusableError
+from ..records import Article, Paragraph, Passage, Sentence
+from . import ann
+from .bridge import Bridge
+from .lexical import LexicalIndex
+
+FORMAT_VERSION = 4  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size
+CURRENT = "current"
+BUILDS = "builds"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a build holds and how it was made; loading refuses a build whose manifest does not fit."""
+
+    format_version: int
+    pipeline_version: int
+    encoder: str
+    dimension: int
+    articles: int
+    passages: int
+    sentences: int
+    corpus: str  # absolute path of the corpus folder it was built from
+    corpus_hash: str  # content of the corpus (see build.corpus_hash)
+    corpus_stat: str  # names, sizes and times of its files: a cheap first change check
+    built_at: str
+    index_type: str = "flat"  # the FAISS index: "flat" or "ivf"
+    nlist: int | None = None
+    nprobe: int | None = None
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: Path) -> Manifest:
+        if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
+            found = data.get("format_version") if isinstance(data, dict) else None
+            raise IndexUnusableError(
+                f"index format {found!r} is not the supported {FORMAT_VERSION}; rebuild with: assistant index"
+            )
+        known = {f.name for f in fields(cls)}
+        try:
+            manifest = cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError:
+            raise IndexUnusableError(f"index manifest {path} is incomplete; rebuild with: assistant index") from None
+        return manifest
+
+
+@dataclass(frozen=True)
+class PassageTable:
+    """One row per passage: its article row, offsets into the article text, and its sentence rows."""
+
+    article: np.ndarray  # int32 row in Index.articles
+    start: np.ndarray  # int64 offsets into Article.text
+    end: np.ndarray
+    paragraph: np.ndarray  # int32 paragraph number of the first sentence
+    first_sentence: np.ndarray  # int64 first row in the SentenceTable; a passage's sentences are contiguous
+    sentence_count: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, passages: list[Passage], article_row: dict[str, int]) -> PassageTable:
+        counts = np.array([len(p.sentences) for p in passages], dtype=np.int32)
+        return cls(
+            article=np.array([article_row[p.source] for p in passages], dtype=np.int32),
+            start=np.array([p.start for p in passages], dtype=np.int64),
+            end=np.array([p.end for p in passages], dtype=np.int64),
+            paragraph=np.array([p.paragraph for p in passages], dtype=np.int32),
+            first_sentence=np.concatenate(([0], np.cumsum(counts, dtype=np.int64)[:-1])).astype(np.int64),
+            sentence_count=counts,
+        )
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """One row per sentence, in passage order."""
+
+    passage: np.ndarray  # int64 passage id
+    start: np.ndarray  # int64 offsets into Article.text
+    end: np.ndarray
+    paragraph: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, passages: list[Passage]) -> SentenceTable:
+        rows = [(p.id, s) for p in passages for s in p.sentences]
+        return cls(
+            passage=np.array([pid for pid, _ in rows], dtype=np.int64),
+            start=np.array([s.start for _, s in rows], dtype=np.int64),
+            end=np.array([s.end for _, s in rows], dtype=np.int64),
+            paragraph=np.array([s.paragraph for _, s in rows], dtype=np.int32),
+        )
+
+
+def _columns(table) -> dict[str, np.ndarray]:
+    return {f.name: getattr(table, f.name) for f in fields(table)}
+
+
+def _table(cls, path: Path):
+    with np.load(path, allow_pickle=False) as z:
+        return cls(**{f.name: z[f.name] for f in fields(cls)})
+
+
+class Index:
+    """A loaded index: article texts, passage and sentence rows, dense and lexical indexes, names.
+
+    Built by `Index.open` from a build folder, or directly from arrays (benchmarks derive large
+    indexes from a real one this way).
+    """
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        articles: list[Article],
+        passages: PassageTable,
+        sentences: SentenceTable,
+        passage_vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+        dense,
+        lexical: LexicalIndex,
+        bridge: Bridge,
+        names: set[str],
+        path: Path | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.articles = articles
+        self.passages = passages
+        self.sentences = sentences
+        self.passage_vectors = passage_vectors  # float16 rows, memory-mapped when opened from disk
+        self.sentence_vectors = sentence_vectors
+        self.dense = dense  # the FAISS index over passage vectors
+        self.lexical = lexical
+        self.bridge = bridge
+        self.names = names
+        self.path = path
+        self.by_source = {a.source: i for i, a in enumerate(articles)}
+        self.languages = np.array([a.language for a in articles])[passages.article]  # per passage
+        self.korean_text = "\n".join(a.title + "\n" + a.text for a in articles if a.language == "ko")
+
+    @classmethod
+    def open(cls, index_dir: Path) -> Index:
+        """The index that index_dir points at, or IndexUnusableError naming the fix."""
+        import faiss
+
+        from ..names import Names
+
+        path = resolve(index_dir)
+        manifest = read_manifest(index_dir)
+        try:
+            with open(path / "articles.jsonl", encoding="utf-8") as f:
+                articles = [_article(json.loads(line)) for line in f]
+            passages = _table(PassageTable, path / "passages.npz")
+            sentences = _table(SentenceTable, path / "sentences.npz")
+            dense = faiss.read_index(str(path / "passages.faiss"))
+            ann.configure(dense, manifest.nprobe)
+            index = cls(
+                manifest,
+                articles,
+                passages,
+                sentences,
+                np.load(path / "passages.npy", mmap_mode="r", allow_pickle=False),
+                np.load(path / "sentences.npy", mmap_mode="r", allow_pickle=False),
+                dense,
+                LexicalIndex.load(path / "lexical"),
+                Bridge(path),
+                Names((path / "names.txt").read_text(encoding="utf-8").split("\n")),
+                path,
+            )
+        except Exception as exc:  # numpy, zipfile, faiss and json each fail their own way on a damaged file
+            raise IndexUnusableError(
+                f"index in {path} is damaged ({exc.__class__.__name__}); rebuild with: assistant index"
+            ) from None
+        n = manifest.passages
+        if (
+            len(articles) != manifest.articles
+            or not (dense.ntotal == n == len(passages.start) == len(index.passage_vectors))
+            or len(index.sentence_vectors) != len(sentences.start)
+        ):
+            raise IndexUnusableError(f"index in {path} is incomplete; rebuild with: assistant index")
+        return index
+
+    def __len__(self) -> int:
+        return len(self.passages.start)
+
+    def article(self, source: str) -> Article | None:
+        row = self.by_source.get(source)
+        return None if row is None else self.articles[row]
+
+    def article_row(self, pid: int) -> int:
+        return int(self.passages.article[pid])
+
+    def article_of(self, pid: int) -> Article:
+        return self.articles[self.article_row(pid)]
+
+    def passage(self, pid: int) -> Passage:
+        article = self.article_of(pid)
+        s = self.sentences
+        sents = tuple(Sentence(int(s.start[r]), int(s.end[r]), int(s.paragraph[r])) for r in self.sentence_rows(pid))
+        start, end = int(self.passages.start[pid]), int(self.passages.end[pid])
+        return Passage(pid, article.source, start, end, int(self.passages.paragraph[pid]), article.text[start:end], sents)
+
+    def sentence_rows(self, pid: int) -> range:
+        first = int(self.passages.first_sentence[pid])
+        return range(first, first + int(self.passages.sentence_count[pid]))
+
+    def sentence_vectors_of(self, pid: int) -> np.ndarray:
+        """The sentence vectors of one passage, as float32 rows."""
+        rows = self.sentence_rows(pid)
+        return np.asarray(self.sentence_vectors[rows.start : rows.stop], dtype=np.float32)
+
+    def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
+        return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
+
+    def sentence_rows_of(self, pids: np.ndarray) -> np.ndarray:
+        """All sentence rows of the given passages, passage by passage."""
+        firsts = self.passages.first_sentence[pids]
+        counts = self.passages.sentence_count[pids].astype(np.int64)
+        if counts.sum() == 0:
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.repeat(firsts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+        return offsets + np.arange(counts.sum())
+
+    def sentence_counts(self, pids: np.ndarray) -> np.ndarray:
+        return self.passages.sentence_count[pids]
+
+
+def _article(row: dict) -> Article:
+    return Article(
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        paragraphs=tuple(Paragraph(*p) for p in row["paragraphs"]),
+        outlet=row.get("outlet"),
+        author=row.get("author"),
+        date=row.get("date"),
+        language=row.get("language", "en"),
+        content_hash=row.get("content_hash", ""),
+    )
+
+
+def _article_row(article: Article) -> dict:
+    return article.meta() | {
+        "text": article.text,
+        "content_hash": article.content_hash,
+        "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end] for p in article.paragraphs],
+    }
+
+
+# ---- writing ------------------------------------------------------------------------------------
+def write(
+    out: Path,
+    manifest: Manifest,
+    articles: list[Article],
+    passages: list[Passage],
+    passage_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    dense,
+    lexical: LexicalIndex,
+    terms: dict[str, list[tuple[str, str]]],
+    term_vectors: dict[str, np.ndarray],
+    names: set[str],
+) -> Path:
+    """Write a new build folder beside the others, then point out/current at it (atomically)."""
+    import faiss
+
+    out.mkdir(parents=True, exist_ok=True)
+    builds = out / BUILDS
+    builds.mkdir(exist_ok=True)
+    build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    tmp = builds / f"{build_id}.partial"
+    tmp.mkdir()
+    try:
+        with open(tmp / "articles.jsonl", "w", encoding="utf-8") as f:
+            for a in articles:
+                f.write(json.dumps(_article_row(a), ensure_ascii=False) + "\n")
+        article_row = {a.source: i for i, a in enumerate(articles)}
+        np.savez(tmp / "passages.npz", **_columns(PassageTable.of(passages, article_row)))
+        np.savez(tmp / "sentences.npz", **_columns(SentenceTable.of(passages)))
+        # Half-precision copies for exact re-scoring and quotes, memory-mapped at query time.
+        np.save(tmp / "passages.npy", passage_vectors.astype(np.float16), allow_pickle=False)
+        np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
+        faiss.write_index(dense, str(tmp / "passages.faiss"))
+        lexical.save(tmp / "lexical")
+        Bridge.save(tmp, terms, term_vectors)
+        (tmp / "names.txt").write_text("\n".join(sorted(names)), encoding="utf-8")
+        (tmp / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+        final = builds / build_id
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _point_current(out, final)
+    return final
+
+
+def _point_current(out: Path, target: Path) -> None:
+    """Swap out/current to target atomically, then drop builds older than the previous one."""
+    link = out / CURRENT
+    previous = link.resolve() if link.is_symlink() else None
+    tmp_link = out / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path(BUILDS) / target.name)
+    os.replace(tmp_link, link)
+    keep = {target.resolve()} | ({previous} if previous else set())
+    for child in (out / BUILDS).iterdir():
+        if child.name.endswith(".partial"):
+            if not _builder_alive(child.name):
+                shutil.rmtree(child, ignore_errors=True)  # left by a build that was killed
+        elif child.resolve() not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _builder_alive(name: str) -> bool:
+    """Whether the process that is writing a .partial build folder still runs."""
+    try:
+        pid = int(name.split("-")[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---- reading ------------------------------------------------------------------------------------
+def current_target(index_dir: Path) -> str | None:
+    """Where the current link points (cheap: one readlink), to notice a swap by another process."""
+    try:
+        return os.readlink(index_dir / CURRENT)
+    except OSError:
+        return None
+
+
+def exists(index_dir: Path) -> bool:
+    """Whether index_dir holds an index at all (usable or not)."""
+    return (index_dir / CURRENT).is_symlink() or (index_dir / MANIFEST).is_file()
+
+
+def resolve(index_dir: Path) -> Path:
+    """The build folder an index directory points at, or a clear error naming the fix."""
+    link = index_dir / CURRENT
+    if link.exists():
+        return link.resolve()
+    if (index_dir / MANIFEST).is_file():
+        return index_dir
+    raise IndexUnusableError(f"no index in {index_dir}; build it with: assistant index --out {index_dir}")
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    path = resolve(index_dir) / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        raise IndexUnusableError(f"index manifest {path} is unreadable; rebuild with: assistant index") from None
+    return Manifest.from_dict(data, path)

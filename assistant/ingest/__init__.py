@@ -1,0 +1,1 @@
+"""Ingestion: read article files, strip boilerplate, extract metadata, cut passages."""

@@ -1,0 +1,151 @@
+"""Names in questions and articles: romanised Korean names, a country gazetteer, and the look-up of
+names no article mentions.
+
+Korean names are also looked up through their romanisations, so "광주" finds "Gwangju" in an English
+article, and "Yong-seop" finds 이용섭.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+from .language import has_hangul
+
+# Revised Romanization, with the common alternatives seen in names (initial g/k, eo/u, ...).
+INITIALS = [["g", "k"], ["kk", "gg"], ["n"], ["d", "t"], ["tt"], ["r", "l"], ["m"], ["b", "p"], ["pp"], ["s"],
+            ["ss"], [""], ["j", "ch"], ["jj"], ["ch"], ["k"], ["t"], ["p"], ["h"]]
+VOWELS = [["a"], ["ae"], ["ya"], ["yae"], ["eo", "u", "o"], ["e"], ["yeo", "yo"], ["ye"], ["o"], ["wa"], ["wae"],
+          ["oe"], ["yo"], ["u", "oo"], ["wo"], ["we"], ["wi"], ["yu", "yoo"], ["eu", "u"], ["ui"], ["i", "ee"]]
+FINALS = [[""], ["k", "g"], ["k"], ["k"], ["n"], ["n"], ["n"], ["t"], ["l"], ["k"], ["m"], ["l"], ["l"], ["l"],
+          ["p"], ["l"], ["m"], ["p", "b"], ["p"], ["t"], ["t"], ["ng"], ["t"], ["t"], ["k"], ["t"], ["p"], ["t"]]
+SURNAMES = {"이": ["lee", "yi", "rhee"], "임": ["lim", "im"], "박": ["park", "bak"], "김": ["kim", "gim"],
+            "최": ["choi", "choe"], "정": ["jeong", "jung", "chung"], "유": ["yu", "yoo"], "노": ["roh", "no"],
+            "류": ["ryu", "yoo"], "조": ["cho", "jo"], "윤": ["yoon", "yun"], "신": ["shin", "sin"]}
+MAX_VARIANTS = 256
+ENGLISH_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z0-9]*\d[A-Z0-9]*[A-Z][A-Z0-9]*|[A-Z]{2,}\d*)\b")
+
+
+def _syllable(ch: str) -> list[str]:
+    code = ord(ch) - 0xAC00
+    if not 0 <= code < 11172:
+        return [ch]
+    i, rest = divmod(code, 588)
+    v, f = divmod(rest, 28)
+    return ["".join(p) for p in itertools.product(INITIALS[i], VOWELS[v], FINALS[f])]
+
+
+def romanizations(word: str) -> set[str]:
+    """Plausible Latin spellings of a Korean name, surname conventions included."""
+    options = [_syllable(ch) for ch in word]
+    if len(word) == 3 and word[0] in SURNAMES:
+        options[0] = options[0] + SURNAMES[word[0]]
+    out = set()
+    for combo in itertools.product(*options):
+        out.add("".join(combo))
+        if len(out) >= MAX_VARIANTS:
+            break
+    if len(word) == 3:  # a person's given name alone: "Yong-seop" for 이용섭
+        out |= {"".join(c) for c in itertools.islice(itertools.product(*options[1:]), MAX_VARIANTS)}
+    return out
+
+
+# Names whose English form is not a romanisation (countries and regions), both directions.
+GAZETTEER = {
+    "미국": ["america", "unitedstates", "us", "usa"], "중국": ["china"], "일본": ["japan"], "한국": ["korea"],
+    "대한민국": ["korea", "southkorea"], "북한": ["northkorea"], "영국": ["uk", "britain", "unitedkingdom"],
+    "유럽": ["europe", "eu"], "독일": ["germany"], "프랑스": ["france"], "러시아": ["russia"], "인도": ["india"],
+    "캐나다": ["canada"], "호주": ["australia"], "대만": ["taiwan"], "싱가포르": ["singapore"], "베트남": ["vietnam"],
+}
+ENGLISH_ALIASES = {v: k for k, vs in GAZETTEER.items() for v in vs}
+KOREAN_SUFFIXES = ("시의회", "시청", "시장", "의회", "도청", "시", "도", "군", "구", "권", "형")
+MAX_NAME_SYLLABLES = 3
+PARTICLES = ("에서", "으로", "가", "이", "은", "는", "의", "를", "을", "와", "과", "에", "로", "도", "만")
+
+
+def name_keys(text: str) -> set[str]:
+    """Lower-cased words and glued runs of capitalised words ("Hong Giwol" -> honggiwol)."""
+    keys = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)}
+    for run in re.findall(r"[A-Z][A-Za-z0-9]*(?:[\s-]+-?[A-Za-z][A-Za-z0-9]*)+", text):
+        parts = [p.lower() for p in re.findall(r"[A-Za-z0-9]+", run)]
+        for i in range(len(parts)):
+            for j in range(i + 2, min(len(parts), i + 3) + 1):
+                keys.add("".join(parts[i:j]))
+    return keys
+
+
+def corpus_names(articles, korean_names: set[str]) -> set[str]:
+    """Name keys of the corpus; korean_names: the proper nouns the Korean analyser found in it."""
+    keys: set[str] = set()
+    for article in articles:
+        keys |= name_keys(article.title + "\n" + article.text)
+    for name in korean_names:
+        if 2 <= len(name) <= 4:
+            keys |= set(itertools.islice(romanizations(name), 64))
+            keys.update(GAZETTEER.get(name, []))
+    return keys
+
+
+def _known_english(name: str, known: set[str]) -> bool:
+    w = name.lower()
+    candidates = {w, w + "s", w.removesuffix("s"), w.removesuffix("n"), w.removesuffix("an"), w.removesuffix("ese")}
+    if candidates & known or (len(w) >= 5 and _has_prefix(known, w)):  # Jeolla -> Jeollanam
+        return True
+    korean = ENGLISH_ALIASES.get(w)
+    return bool(korean and set(GAZETTEER[korean]) & known)
+
+
+def _strip_suffix(form: str) -> str:
+    for suffix in KOREAN_SUFFIXES + PARTICLES:
+        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+            return form[: -len(suffix)]
+    return form
+
+
+def _known_korean(form: str, known: set[str], korean_text: str) -> bool:
+    stems = {form}
+    for suffix in KOREAN_SUFFIXES + PARTICLES:
+        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+            stems.add(form[: -len(suffix)])
+    for stem in stems:
+        if stem in korean_text or set(GAZETTEER.get(stem, [])) & known:
+            return True
+        spellings = romanizations(stem)
+        if spellings & known or (len(stem) >= 2 and any(_has_prefix(known, r) for r in spellings if len(r) >= 4)):
+            return True
+    return False
+
+
+class Names(set):
+    """The corpus's name keys, with prefix look-up (kiwi may cut a name short: 홍기|월)."""
+
+    def __init__(self, keys=()) -> None:
+        super().__init__(keys)
+        self.sorted = sorted(self)
+
+
+def _has_prefix(known: set[str], prefix: str) -> bool:
+    ordered = getattr(known, "sorted", None)
+    if ordered is None:
+        return False
+    i = bisect.bisect_left(ordered, prefix)
+    return i < len(ordered) and ordered[i].startswith(prefix)
+
+
+def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]:
+    """Names in the question that no article mentions, in any spelling we can derive."""
+    from .terms import analyze
+
+    missing = [n for n in ENGLISH_NAME.findall(question) if len(n) > 1 and not _known_english(n, known)]
+    if has_hangul(question):
+        for form, tag in analyze(question):
+            # Short names (places, people, brands) romanise; long ones are organisations that translate
+            # (과학기술정보통신부 = Ministry of Science and ICT), so they are not evidence either way.
+            if tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and has_hangul(form):
+                if not _known_korean(form, known, korean_text):
+                    missing.append(form)
+            elif tag == "SL" and len(form) > 1 and (form.isupper() or any(c.isdigit() for c in form)):
+                if not _known_english(form, known):
+                    missing.append(form)
+    return missing

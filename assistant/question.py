@@ -1,0 +1,27 @@
+"""The question as asked: validated, normalised and bounded before anything searches it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .config import MAX_QUESTION_CHARS
+from .errors import InputError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_question(question: str) -> tuple[str, str | None]:
+    """Validated question text and an optional notice (e.g. truncation)."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    # Lone surrogates (undecodable command-line bytes, bad JSON escapes) cannot be encoded: drop them.
+    text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width marks, BOM
+    text = re.sub(r"\s+", " ", text).strip()
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("the question is empty; type a question about the articles")
+    if len(text) > MAX_QUESTION_CHARS:
+        return text[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
+    return text, None
