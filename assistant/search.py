@@ -30,7 +30,7 @@ def dense_scores(index: Index, qvec: np.ndarray, pids: list[int]) -> dict[int, f
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     best_sentence = np.maximum.reduceat(sentence_cos, starts)
     mixed = SENTENCE_WEIGHT * best_sentence + (1 - SENTENCE_WEIGHT) * passage_cos
-    return dict(zip(pids, mixed.tolist()))
+    return dict(zip(pids, mixed.tolist(), strict=True))
 
 
 def retrieve(
@@ -59,7 +59,7 @@ def retrieve(
     with stage(watch, "lexical search"):
         lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
     with stage(watch, "fusion"):
-        lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores)}
+        lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores, strict=True)}
         pool |= set(lexical)
         dense = dense_scores(index, qvec, sorted(pool))
         # With translated terms BM25 can match either language, so its evidence counts everywhere.

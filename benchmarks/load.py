@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def rss_mib(pid: int) -> float:
     try:
-        for line in open(f"/proc/{pid}/status"):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     except OSError:
@@ -104,10 +104,11 @@ def run(url: str, clients: int, seconds: float, server_pid: int | None = None) -
     }
 
 
-def start_server(index: str, port: int) -> subprocess.Popen:
-    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False")
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--index", index, "--port", str(port),
-                             "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def start_server(index: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
+    command = [sys.executable, "-m", "assistant.cli", "serve", "--index", index, "--port", str(port),
+               "--host", "127.0.0.1"]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx
 
     for _ in range(240):

@@ -32,7 +32,8 @@ def seed_sentences(seeds: Path) -> dict[str, list[str]]:
     for doc in docs:
         article = build_article(doc)
         if article:
-            pools[article.language] += [article.text[s.start : s.end] for s in split_article(article) if s.end - s.start > 25]
+            sentences = [article.text[s.start : s.end] for s in split_article(article) if s.end - s.start > 25]
+            pools[article.language] += sentences
     return pools
 
 

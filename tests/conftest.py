@@ -12,14 +12,14 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import re  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+import re
+from collections.abc import Callable
+from pathlib import Path
 
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import pytest
+from hypothesis import settings
 
-from assistant import Assistant  # noqa: E402
+from assistant import Assistant
 
 # Property tests are deterministic (fixed example generation) and leave no example database behind.
 settings.register_profile("assistant-tests", derandomize=True, database=None, deadline=None)

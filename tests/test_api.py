@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED_FILES, SEEDS, collapse
 
 from assistant import Answer, Filters, InputError
-from conftest import SEED_FILES, SEEDS, collapse
 
 KOREAN_ROLES = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 WONJU_EN = "How many companies joined the Wonju AI alliance, and what did they build together?"

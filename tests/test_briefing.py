@@ -202,7 +202,7 @@ def test_docx_has_quotes_notes_and_sources_in_order(tmp_path):
     ]
     assert texts[1:] == expected
     # Quotes are in the Quote style with the footnote number as a superscript run.
-    for para, n, item in zip([paras[1], paras[3], paras[4]], (1, 2, 3), ITEMS):
+    for para, n, item in zip([paras[1], paras[3], paras[4]], (1, 2, 3), ITEMS, strict=True):
         assert para.style.name == "Quote"
         runs = para.runs
         assert runs[0].text == item.quote

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,7 +13,6 @@ from assistant.ingest.articles import PARAGRAPH_SEP, build_article
 from assistant.ingest.chunk import MAX_SENTENCES, passages, sentences, split_sentences
 from assistant.ingest.load import load_corpus
 from assistant.records import Article, Paragraph
-from conftest import SEEDS
 
 
 def split(text: str) -> list[str]:
@@ -100,7 +102,7 @@ def test_joined_passages_only_cross_blank_raw_gaps(seed_articles):
     for article, raw in seed_articles:
         for passage in passages(article, raw):
             numbers = sorted({s.paragraph for s in passage.sentences})
-            for a, b in zip(numbers, numbers[1:]):
+            for a, b in itertools.pairwise(numbers):
                 before, after = article.paragraphs[a - 1], article.paragraphs[b - 1]
                 assert b == a + 1
                 assert not raw[before.raw_end : after.raw_start].strip()

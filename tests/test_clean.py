@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED_FILES, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.ingest.clean import clean, norm
 from assistant.ingest.load import read_article
-from conftest import SEED_FILES, SEEDS
 
 # Substrings that are page furniture, comments or link lists in the seed scrapes.
 BOILERPLATE = [
@@ -61,7 +61,7 @@ def cleaned_seeds():
 
 @pytest.mark.parametrize("name", SEED_FILES)
 def test_seed_body_has_no_boilerplate(cleaned_seeds, name):
-    raw, cleaned = cleaned_seeds[name]
+    _raw, cleaned = cleaned_seeds[name]
     assert cleaned.body, "every seed has article text"
     for line in cleaned.body:
         for junk in BOILERPLATE:
@@ -112,7 +112,7 @@ def test_seed_article_text_survives(cleaned_seeds):
         "004_d17d07492f04a1cb.txt": ["about 700 people", "46,200㎡", "first year to open a gate"],
     }
     for name, phrases in expected.items():
-        raw, cleaned = cleaned_seeds[name]
+        _raw, cleaned = cleaned_seeds[name]
         body = "\n".join(line.text for line in cleaned.body + cleaned.header)
         for phrase in phrases:
             assert phrase in body, (name, phrase)
@@ -123,7 +123,7 @@ def test_seed_comments_and_link_lists_go_to_the_trailer(cleaned_seeds):
     trailer = [line.text for line in c003.trailer]
     assert "뭔 말인줄도 모를 거야" in trailer
     _, c004 = cleaned_seeds["004_d17d07492f04a1cb.txt"]
-    assert any("유용한 리스티클" == line.text for line in c004.trailer)
+    assert any(line.text == "유용한 리스티클" for line in c004.trailer)
 
 
 def test_seed_003_author_photo_caption_is_removed(cleaned_seeds):

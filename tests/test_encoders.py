@@ -57,6 +57,7 @@ def minilm():
         return load_encoder("minilm")
 
 
+@pytest.mark.slow
 def test_minilm_loads_offline_and_gives_384_dim_unit_vectors(minilm):
     assert minilm.name == "minilm" and minilm.dim == 384
     assert_unit_rows(minilm.encode_queries([EN, UNRELATED]), 2, 384)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import DEV_QUESTIONS, SEED_FILES
 
 from assistant import InputError
 from assistant.evaluate import Outcome, Question, format_report, read_questions, run, summarize
-from conftest import DEV_QUESTIONS, SEED_FILES
 
 
 def write_lines(tmp_path, lines: list[str]):

@@ -11,6 +11,8 @@ import pytest
 
 from assistant import Assistant
 
+pytestmark = pytest.mark.slow
+
 ARTICLES = {
     f"a{i}.txt": f"Headline {i}\nThe port of city {i} installed robotic cranes last year. "
     f"They move containers at night. Officials in district {i} praised the project.\n"

@@ -86,7 +86,7 @@ def test_unknown_language_counts_as_other_language():
 def test_property_cross_lingual_dense_top_hit_is_not_buried(data, n, weight):
     ids = list(range(n))
     dense_values = data.draw(st.lists(st.floats(0.01, 1.0), min_size=n, max_size=n, unique=True))
-    dense = dict(zip(ids, dense_values))
+    dense = dict(zip(ids, dense_values, strict=True))
     top = max(dense, key=dense.get)
     # Every other passage is in the question's language and may match many of its words.
     same = {pid: pid != top for pid in ids}
@@ -97,7 +97,7 @@ def test_property_cross_lingual_dense_top_hit_is_not_buried(data, n, weight):
     }
     extra = data.draw(st.dictionaries(st.integers(100, 200), st.floats(0.1, 100.0), max_size=5))
     lexical.update(extra)
-    same.update({pid: True for pid in extra})
+    same.update(dict.fromkeys(extra, True))
     assume(top not in lexical)
     hits = fuse(dense, lexical, same, lexical_weight=weight)
     assert hits[0].passage_id == top

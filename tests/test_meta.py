@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SEEDS
+from test_clean import ENGLISH_SCRAPE, KOREAN_SCRAPE
 
 from assistant.ingest.articles import build_article
 from assistant.ingest.clean import clean
 from assistant.ingest.load import RawDoc, load_corpus, read_article
 from assistant.ingest.meta import extract, find_date, tidy_name
 from assistant.language import language_of
-from conftest import SEEDS
-from test_clean import ENGLISH_SCRAPE, KOREAN_SCRAPE
 
 EXPECTED = {
     "000_7065692321f39095.txt": {

@@ -31,7 +31,8 @@ def test_mixed_script_question(seed_index):
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          check=False)
 
 
 @pytest.mark.parametrize("damage", ["manifest", "faiss", "format", "encoder", "missing"])

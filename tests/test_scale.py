@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from assistant import Assistant
-from assistant.index import ann
 from assistant.encoders.base import PassageTexts
 from assistant.encoders.usem import UsemEncoder
+from assistant.index import ann
 
 
 @pytest.mark.parametrize("n", [1, 37, 999])

@@ -15,6 +15,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import load  # noqa: E402  (benchmarks/load.py: the same client code as the full load test)
 
+pytestmark = pytest.mark.slow
+
 NEW_ARTICLE = (
     "Seawater cooling for Mokpo data center\n\n"
     "The city of Mokpo will cool its new AI data center with seawater pumped from the harbor, "
@@ -68,4 +70,16 @@ def test_no_file_outside_the_app_can_be_read(server, path):
     with httpx.Client(timeout=10) as client:
         for target in targets:
             r = client.get(server["url"] + target)
-            assert r.status_code != 200 or "root:" not in r.text and "Mokpo" not in r.text
+            assert r.status_code != 200 or ("root:" not in r.text and "Mokpo" not in r.text)
+
+
+def test_one_export_folder_per_server_removed_on_exit(server, tmp_path):
+    """Briefing exports go to one temporary folder per process, which the server removes when stopped."""
+    port = load.free_port()
+    proc = load.start_server(str(server["index"]), port, env={"TMPDIR": str(tmp_path)})
+    try:
+        assert len(list(tmp_path.glob("assistant-briefing-*"))) == 1
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+    assert not list(tmp_path.glob("assistant-briefing-*"))

@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SMALL_ARTICLES
 
 import assistant.encoders.usem as usem
 from assistant import Assistant, CorpusError, Filters, IndexUnusableError
-from assistant.encoders.hashing import HashingEncoder
 from assistant.encoders.base import PassageTexts
+from assistant.encoders.hashing import HashingEncoder
 from assistant.index import store
 from assistant.index.build import build
 from assistant.index.lexical import LexicalIndex
 from assistant.index.store import Index, read_manifest
-from conftest import SMALL_ARTICLES
 
 
 def current_build(index_dir: Path) -> Path:
@@ -107,7 +106,7 @@ def test_truncated_faiss_file(hashing_assistant, name, keep):
     path = current_build(hashing_assistant.index_dir) / name
     data = path.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
-    with pytest.raises(IndexUnusableError, match="damaged|incomplete"):
+    with pytest.raises(IndexUnusableError, match=r"damaged|incomplete"):
         Assistant(hashing_assistant.index_dir, encoder="hashing").ask("robots at the port")
 
 
@@ -248,7 +247,7 @@ def test_rebuild_keeps_only_current_and_previous_builds(tmp_path, small_corpus):
     assistant = Assistant(index_dir, encoder="hashing")
     for _ in range(3):
         assistant.build(small_corpus)
-    builds = [p for p in (index_dir / "builds").iterdir()]
+    builds = list((index_dir / "builds").iterdir())
     assert 1 <= len(builds) <= 2
     assert current_build(index_dir) in {b.resolve() for b in builds}
 

@@ -9,25 +9,27 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import socket  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (make browser)", allow_module_level=True)
 
 import httpx  # noqa: E402
+from conftest import collapse  # noqa: E402
 from docx import Document  # noqa: E402
 from gradio_client import Client  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 import assistant.web.app  # noqa: E402
 import assistant.web.render  # noqa: E402
-from conftest import collapse  # noqa: E402
 
 KOREAN_ROLES = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 WONJU_EN = "How many companies joined the Wonju AI alliance, and what did they build together?"
@@ -254,7 +256,7 @@ def test_gradio_client_ask(url, seed_index):
     assert result["question"] == KOREAN_ROLES and result["answered"] is True
     assert result["citations"]
     for c in result["citations"]:
-        assert CITATION_KEYS <= set(c), set(c)
+        assert set(c) >= CITATION_KEYS, set(c)
     assert ROLES_SOURCE in [c["source"] for c in result["citations"]]
     assert result == seed_index.ask(KOREAN_ROLES).to_dict()
 
@@ -315,9 +317,10 @@ def test_password_login_form_in_the_browser(browser, private_url):
 
 
 def test_password_protects_the_client_api(private_url):
-    with pytest.raises(Exception):
+    # gradio_client reports a refused login as ValueError or an HTTP error, depending on the step.
+    with pytest.raises(Exception):  # noqa: B017
         Client(private_url, verbose=False).predict(KOREAN_ROLES, api_name="/ask")
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017
         Client(private_url, auth=("staff", "wrong"), verbose=False)
     result = Client(private_url, auth=("staff", "s3cret"), verbose=False).predict(KOREAN_ROLES, api_name="/ask")
     assert result["question"] == KOREAN_ROLES and result["citations"]

@@ -52,7 +52,7 @@ def test_korean_question_gives_a_user_and_an_assistant_message(roles):
     assert 1 <= len(answer["citations"]) <= 5
     assert ROLES_SOURCE in [c["source"] for c in answer["citations"]]
     for c in answer["citations"]:
-        assert CITATION_KEYS <= set(c)
+        assert set(c) >= CITATION_KEYS
         assert f"**[{c['rank']}]** “{md_escape(c['quote'])}”" in reply
         assert t("paragraph", "ko", n=c["paragraph"]) in reply
 
@@ -147,7 +147,7 @@ def test_cards_show_the_quote_marked_inside_its_passage(h, roles):
     _, answer = roles
     cards = h.cards(answer, "ko")
     assert len(cards) == len(answer["citations"])
-    for card, c in zip(cards, answer["citations"]):
+    for card, c in zip(cards, answer["citations"], strict=True):
         assert f'data-rank="{c["rank"]}"' in card
         first_line_of_quote = c["quote"].split("\n\n")[0]
         assert f"<mark>{html.escape(first_line_of_quote)}" in card
@@ -248,7 +248,7 @@ def test_api_ask_equals_the_cli_json(h, seed_index, capsys):
     api = h.api_ask(KOREAN_ROLES)
     assert set(api) == set(cli) == {"question", "answered", "citations"}
     assert [set(c) for c in api["citations"]] == [set(c) for c in cli["citations"]]
-    assert all(CITATION_KEYS <= set(c) for c in api["citations"])
+    assert all(set(c) >= CITATION_KEYS for c in api["citations"])
     assert api == cli
     json.dumps(api)  # JSON-serialisable as is
 

@@ -132,5 +132,5 @@ class Bridge:
                 for row, cols in enumerate(top):
                     cols = cols[np.argsort(-sims[row, cols])]
                     found[row].extend(self.terms[lang][c] for c in cols if sims[row, c] >= MIN_SIMILARITY)
-        for term, words in zip(terms, found):
+        for term, words in zip(terms, found, strict=True):
             self._cache[(term, language)] = tuple(words)

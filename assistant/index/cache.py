@@ -48,7 +48,7 @@ class VectorCache:
         return self.vectors[self.rows[k]].astype(np.float32)
 
     def put(self, keys: list[str], vectors: np.ndarray) -> None:
-        for k, v in zip(keys, vectors):
+        for k, v in zip(keys, vectors, strict=True):
             self.new[k] = v.astype(np.float32)
             self.used.add(k)
 

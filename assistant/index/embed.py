@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cache import VectorCache, key
 from ..encoders import Encoder
 from ..encoders.base import PassageTexts
+from .cache import VectorCache, key
 
 
 @dataclass
@@ -55,6 +55,8 @@ def embed(
     dim = encoder.dim
     passages = np.array([cache.get(k) for k in p_keys], dtype=np.float32).reshape(-1, dim)
     sentences = np.array([cache.get(k) for keys in s_keys for k in keys], dtype=np.float32).reshape(-1, dim)
-    terms = {lang: np.array([cache.get(k) for k in keys], dtype=np.float32).reshape(-1, dim) for lang, keys in t_keys.items()}
+    terms = {
+        lang: np.array([cache.get(k) for k in keys], dtype=np.float32).reshape(-1, dim) for lang, keys in t_keys.items()
+    }
     all_texts = len(p_keys) + sum(map(len, s_keys)) + sum(map(len, t_keys.values()))
     return Embedded(passages, sentences, terms, all_texts - total, total)

@@ -16,7 +16,7 @@ class LexicalIndex:
         self._bm25 = retriever
 
     @classmethod
-    def build(cls, token_lists: list[list[str]]) -> "LexicalIndex":
+    def build(cls, token_lists: list[list[str]]) -> LexicalIndex:
         """Index passages given as token lists (see tokenize)."""
         import bm25s
 
@@ -25,7 +25,7 @@ class LexicalIndex:
         return cls(retriever)
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
+    def load(cls, folder: Path) -> LexicalIndex:
         import bm25s
 
         return cls(bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False))

@@ -216,7 +216,8 @@ class Index:
         s = self.sentences
         sents = tuple(Sentence(int(s.start[r]), int(s.end[r]), int(s.paragraph[r])) for r in self.sentence_rows(pid))
         start, end = int(self.passages.start[pid]), int(self.passages.end[pid])
-        return Passage(pid, article.source, start, end, int(self.passages.paragraph[pid]), article.text[start:end], sents)
+        paragraph = int(self.passages.paragraph[pid])
+        return Passage(pid, article.source, start, end, paragraph, article.text[start:end], sents)
 
     def sentence_rows(self, pid: int) -> range:
         first = int(self.passages.first_sentence[pid])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ..records import Article, Paragraph
 from .clean import clean
 from .load import RawDoc
 from .meta import extract
-from ..records import Article, Paragraph
 
 PARAGRAPH_SEP = "\n\n"
 

@@ -44,7 +44,9 @@ META_LINE = re.compile(
     r")$",
     re.IGNORECASE,
 )
-BULLET_NAME = re.compile(r"^[•·]\s*(?:[가-힣]{2,4}(?:\s*(?:기자|객원기자|논설위원|칼럼니스트))?|[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){1,2})$")
+BULLET_NAME = re.compile(
+    r"^[•·]\s*(?:[가-힣]{2,4}(?:\s*(?:기자|객원기자|논설위원|칼럼니스트))?|[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){1,2})$"
+)
 CAPTION_CREDIT = re.compile(
     r"(?:[©ⓒ]\s*\S{1,20}|photo by [\w .'-]{2,40}|\((?:사진|그래픽|자료)\s*=?\s*[^)]{1,30}\)|"
     r"\[(?:사진|그래픽|자료)\s*=?\s*[^\]]{1,30}\]|/(?:사진|그래픽)\s*=?\s*\S{1,20}(?:\s*제공)?|"
@@ -108,7 +110,7 @@ def drop_menus(lines: list[Line]) -> list[Line]:
     """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars)."""
     out: list[Line] = []
     run: list[Line] = []
-    for line in lines + [Line("", -1, -1)]:
+    for line in [*lines, Line("", -1, -1)]:
         if line.text and MENU_ITEM.match(line.text) and len(line.text) <= 25:
             run.append(line)
             continue

@@ -14,12 +14,16 @@ LABELLED_DATE = re.compile(
     re.IGNORECASE,
 )
 LATER_LABELS = {"수정", "업데이트", "updated"}  # a modification date only if nothing else is stated
-DATELINE = re.compile(r"^[(\[]\s*(?P<outlet>[^=()\[\]]{2,30}?)\s*=\s*(?P<author>[가-힣]{2,4}|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})\s*(?:기자|특파원|reporter|correspondent)?\s*[)\]]")
+DATELINE = re.compile(
+    r"^[(\[]\s*(?P<outlet>[^=()\[\]]{2,30}?)\s*=\s*"
+    r"(?P<author>[가-힣]{2,4}|[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})\s*(?:기자|특파원|reporter|correspondent)?\s*[)\]]"
+)
 BYLINE_EN = re.compile(r"^by\s+(?P<author>[A-Z][\w.'-]*(?:\s+-?[\w.'-]+){0,3}?)\s*(?:,|$|\s+\S+@)", re.IGNORECASE)
 BYLINE_KO = re.compile(r"^(?P<author>[가-힣]{2,4})\s*(?:기자|특파원|객원기자|논설위원)\b")
 BULLET_NAME = re.compile(r"^[•·]\s*(?P<author>[가-힣]{2,4}|[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){1,2})(?:\s*기자)?$")
 COPYRIGHT = re.compile(
-    r"(?:저작권자\s*)?(?:©|ⓒ|\(c\)|copyright)\s*(?:©|ⓒ)?\s*(?:\d{4}\s*)?(?P<outlet>[^(),.©ⓒ]{2,60}?)\s*(?:\(|\.|,|all rights|무단|$)",
+    r"(?:저작권자\s*)?(?:©|ⓒ|\(c\)|copyright)\s*(?:©|ⓒ)?\s*(?:\d{4}\s*)?"
+    r"(?P<outlet>[^(),.©ⓒ]{2,60}?)\s*(?:\(|\.|,|all rights|무단|$)",
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"[\w.+-]+@(?P<domain>[\w-]+(?:\.[\w-]+)+)")

@@ -22,7 +22,9 @@ from .render import CSS, article_view, briefing_item_html, chat_reply, citation_
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
-SCROLL_TO_QUOTE_JS = "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
+SCROLL_TO_QUOTE_JS = (
+    "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
+)
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +64,8 @@ class Handlers:
         data = answer.to_dict()
         lang = language_of(answer.question)
         data["lang"] = lang
-        history = list(history or []) + [
+        history = [
+            *(history or []),
             {"role": "user", "content": md_escape(answer.question)},
             {"role": "assistant", "content": chat_reply(data, lang, self.assistant.articles())},
         ]
@@ -184,39 +187,38 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                         open_btn.click(lambda a, lg, i=i: (h.open_source(a, i, lg), gr.Tabs(selected="source-tab")),
                                        [last_answer, ui_lang], [source_view, side_tabs],
                                        api_visibility="private").then(None, js=SCROLL_TO_QUOTE_JS)
-                        add_btn.click(lambda a, its, lg, i=i: _added(h.add(a, i, its), lg), [last_answer, items, ui_lang],
-                                      items, api_visibility="private")
+                        add_btn.click(lambda a, its, lg, i=i: _added(h.add(a, i, its), lg),
+                                      [last_answer, items, ui_lang], items, api_visibility="private")
 
-            with gr.Column(scale=2):
-                with gr.Tabs() as side_tabs:
-                    with gr.Tab(t("source", lang), id="source-tab") as source_tab:
-                        source_view = gr.HTML(f"<p>{t('no_source', lang)}</p>", elem_id="source-view")
-                    with gr.Tab(t("briefing", lang), id="briefing-tab") as briefing_tab:
-                        with gr.Row():
-                            dl_md = gr.DownloadButton(t("download_md", lang), interactive=False, elem_id="dl-md", size="sm")
-                            dl_docx = gr.DownloadButton(t("download_docx", lang), interactive=False, elem_id="dl-docx",
-                                                        size="sm")
+            with gr.Column(scale=2), gr.Tabs() as side_tabs:
+                with gr.Tab(t("source", lang), id="source-tab") as source_tab:
+                    source_view = gr.HTML(f"<p>{t('no_source', lang)}</p>", elem_id="source-view")
+                with gr.Tab(t("briefing", lang), id="briefing-tab") as briefing_tab:
+                    with gr.Row():
+                        dl_md = gr.DownloadButton(t("download_md", lang), interactive=False, elem_id="dl-md", size="sm")
+                        dl_docx = gr.DownloadButton(t("download_docx", lang), interactive=False, elem_id="dl-docx",
+                                                    size="sm")
 
-                        @gr.render(inputs=[items, ui_lang])
-                        def show_briefing(current_items, current):
-                            loaded = _load(current_items)
-                            if not loaded:
-                                gr.Markdown(t("empty_briefing", current), elem_id="briefing-empty")
-                                return
-                            for i, item in enumerate(loaded):
-                                with gr.Group(elem_classes=["brief"]):
-                                    gr.HTML(briefing_item_html(item, i + 1, current), elem_id=f"brief-{i + 1}")
-                                    note = gr.Textbox(item.note, label=t("note", current), elem_id=f"note-{i + 1}",
-                                                      max_lines=3)
-                                    with gr.Row():
-                                        up = gr.Button(t("up", current), size="sm", elem_id=f"up-{i + 1}")
-                                        down = gr.Button(t("down", current), size="sm", elem_id=f"down-{i + 1}")
-                                        rm = gr.Button(t("remove", current), size="sm", elem_id=f"rm-{i + 1}")
-                                note.blur(lambda its, v, i=i: h.note(its, i, v), [items, note], items,
-                                          api_visibility="private")
-                                up.click(lambda its, i=i: h.move(its, i, -1), items, items, api_visibility="private")
-                                down.click(lambda its, i=i: h.move(its, i, 1), items, items, api_visibility="private")
-                                rm.click(lambda its, i=i: h.remove(its, i), items, items, api_visibility="private")
+                    @gr.render(inputs=[items, ui_lang])
+                    def show_briefing(current_items, current):
+                        loaded = _load(current_items)
+                        if not loaded:
+                            gr.Markdown(t("empty_briefing", current), elem_id="briefing-empty")
+                            return
+                        for i, item in enumerate(loaded):
+                            with gr.Group(elem_classes=["brief"]):
+                                gr.HTML(briefing_item_html(item, i + 1, current), elem_id=f"brief-{i + 1}")
+                                note = gr.Textbox(item.note, label=t("note", current), elem_id=f"note-{i + 1}",
+                                                  max_lines=3)
+                                with gr.Row():
+                                    up = gr.Button(t("up", current), size="sm", elem_id=f"up-{i + 1}")
+                                    down = gr.Button(t("down", current), size="sm", elem_id=f"down-{i + 1}")
+                                    rm = gr.Button(t("remove", current), size="sm", elem_id=f"rm-{i + 1}")
+                            note.blur(lambda its, v, i=i: h.note(its, i, v), [items, note], items,
+                                      api_visibility="private")
+                            up.click(lambda its, i=i: h.move(its, i, -1), items, items, api_visibility="private")
+                            down.click(lambda its, i=i: h.move(its, i, 1), items, items, api_visibility="private")
+                            rm.click(lambda its, i=i: h.remove(its, i), items, items, api_visibility="private")
 
         def refresh_downloads(current_items, current):
             md, docx = h.export(current_items, current)

@@ -22,7 +22,7 @@ class BriefingItem:
     note: str = ""
 
     @classmethod
-    def from_citation(cls, citation: Citation | dict, question: str = "") -> "BriefingItem":
+    def from_citation(cls, citation: Citation | dict, question: str = "") -> BriefingItem:
         c = citation if isinstance(citation, dict) else citation.to_dict()
         return cls(c["quote"], c["source"], c["title"], c.get("outlet"), c.get("author"), c.get("date"),
                    int(c["paragraph"]), question)
@@ -31,7 +31,7 @@ class BriefingItem:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "BriefingItem":
+    def from_dict(cls, data: dict) -> BriefingItem:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
 
     def reference(self, language: str = "en") -> str:

@@ -49,7 +49,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "corpus_covers": {"ko": "기사들이 다루는 내용:", "en": "What the articles do cover:"},
     "nearest": {"ko": "가장 가까운 구절 (답변이 아님):", "en": "Nearest passages (not an answer):"},
     "answer_intro": {"ko": "기사 원문에서 찾은 인용문입니다:", "en": "Quotes from the articles:"},
-    "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.", "en": "The question was long; only its beginning was used."},
+    "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.",
+                  "en": "The question was long; only its beginning was used."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
     # The exported briefing document.
     "briefing_title": {"ko": "브리핑 자료", "en": "Briefing"},

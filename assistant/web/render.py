@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+import itertools
 
-from .i18n import t
 from ..records import Article
+from .i18n import t
 
 
 def esc(text: str | None) -> str:
@@ -88,11 +89,12 @@ def _marked(text: str, offset: int, start, end, qs, qe) -> str:
         return esc(text)
     cuts = sorted({0, len(text)} | {min(max(x - offset, 0), len(text)) for x in (start, end, qs, qe) if x is not None})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         piece = esc(text[a:b])
         pos = offset + a
         if qs is not None and qs <= pos < qe:
-            piece = f'<mark class="quote" id="hl">{piece}</mark>' if pos == qs else f'<mark class="quote">{piece}</mark>'
+            anchor = ' id="hl"' if pos == qs else ""
+            piece = f'<mark class="quote"{anchor}>{piece}</mark>'
         elif start <= pos < end:
             piece = f'<mark class="passage">{piece}</mark>'
         out.append(piece)

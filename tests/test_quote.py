@@ -1,0 +1,126 @@
+"""choose_quote, row by row: hand-made sentence vectors against a question vector along the first axis,
+so a sentence's vector score is exactly the cosine written in the table.
+
+Scores are cosine + LEXICAL_BONUS * (share of the question's terms found in the sentence); the best
+sentence is the quote, and its better neighbour joins when within EXTEND_MARGIN of it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.quote import EXTEND_MARGIN, LEXICAL_BONUS, choose_quote
+from assistant.records import Passage, Sentence
+from assistant.terms import kiwi
+
+PREFIX = "An earlier paragraph that is not part of the passage.\n\n"  # passage offsets are article offsets
+QUESTION_VECTOR = np.array([1.0, 0.0, 0.0, 0.0])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_kiwi():
+    """Load the Korean analyser and run it once (about a second), so no single test pays for it."""
+    kiwi().tokenize("행사는 다음 달 열린다.")
+
+
+def unit(cosine: float, spare_axis: int = 1) -> np.ndarray:
+    """A unit vector whose cosine with QUESTION_VECTOR is `cosine`."""
+    v = np.zeros(4)
+    v[0] = cosine
+    v[spare_axis] = np.sqrt(1.0 - cosine**2)
+    return v
+
+
+def build(sentences: list[str], paragraph: int = 2) -> tuple[Passage, str]:
+    """A passage of the given sentences, after PREFIX in the article text."""
+    text = PREFIX
+    spans = []
+    for i, sentence in enumerate(sentences):
+        if i:
+            text += " "
+        spans.append(Sentence(len(text), len(text) + len(sentence), paragraph))
+        text += sentence
+    start = len(PREFIX)
+    passage = Passage(id=0, source="a.txt", start=start, end=len(text), paragraph=paragraph, text=text[start:],
+                      sentences=tuple(spans))
+    return passage, text
+
+
+ENGLISH = [
+    "The harbor city opened a robotics laboratory on Monday.",  # 0
+    "Engineers will test autonomous cranes at the port.",  # 1
+    "Officials expect the first cranes within two years.",  # 2
+    "Three shipping companies paid for part of it.",  # 3
+]
+KOREAN = [
+    "로봇 행사는 다음 달 부산에서 열리며 기업 50곳이 참가한다.",  # 0: 열리며 contains the root 열리
+    "주최 측은 관람객 10만 명을 예상했다.",  # 1
+    "로봇 행사는 지난해 처음 열렸다.",  # 2: 열렸다 does not (리+었 contracts to 렸)
+]
+
+
+@pytest.mark.parametrize(
+    "sentences, cosines, question, expected",
+    [
+        pytest.param(ENGLISH, [0.2, 0.9, 0.3, 0.1], "What is happening?", [1], id="best-vector-wins"),
+        pytest.param(ENGLISH, [0.9, 0.2, 0.3, 0.1], "What is happening?", [0], id="best-vector-first-sentence"),
+        pytest.param(ENGLISH, [0.1, 0.2, 0.3, 0.9], "What is happening?", [3], id="best-vector-last-sentence"),
+        pytest.param(ENGLISH, [0.2, 0.3, 0.9, 0.2], "Which robotics laboratory?", [2],
+                     id="lexical-bonus-too-small-for-a-wide-gap"),
+        # Sentence 0 holds both question terms (bonus 0.15) and trails sentence 2 by 0.02 on vectors.
+        pytest.param(ENGLISH, [0.80, 0.1, 0.82, 0.1], "Which robotics laboratory?", [0],
+                     id="lexical-bonus-breaks-near-tie"),
+        pytest.param(ENGLISH, [0.80, 0.1, 0.82, 0.1], "What is happening?", [2], id="near-tie-without-shared-words"),
+        # One of two terms (robotic) is in sentence 0: bonus 0.075 beats a 0.05 gap but not a 0.10 one.
+        pytest.param(ENGLISH, [0.80, 0.1, 0.85, 0.1], "Which robotics budget?", [0], id="half-bonus-beats-small-gap"),
+        pytest.param(ENGLISH, [0.80, 0.1, 0.90, 0.1], "Which robotics budget?", [2], id="half-bonus-loses-to-big-gap"),
+        pytest.param(ENGLISH, [0.1, 0.80, 0.78, 0.1], "What is happening?", [1, 2], id="next-neighbour-within-margin-joins"),
+        pytest.param(ENGLISH, [0.78, 0.80, 0.1, 0.1], "What is happening?", [0, 1],
+                     id="previous-neighbour-within-margin-joins"),
+        pytest.param(ENGLISH, [0.1, 0.80, 0.76, 0.1], "What is happening?", [1], id="neighbour-outside-margin-stays-out"),
+        pytest.param(ENGLISH, [0.78, 0.80, 0.79, 0.1], "What is happening?", [1, 2],
+                     id="only-the-better-neighbour-joins"),
+        pytest.param(ENGLISH, [0.79, 0.1, 0.80, 0.1], "What is happening?", [2], id="close-non-neighbour-does-not-join"),
+        pytest.param(ENGLISH, [0.79, 0.1, 0.1, 0.80], "What is happening?", [3], id="close-far-sentence-does-not-join"),
+        # The lexical bonus counts for the neighbour too: 0.70 + 0.15 comes within the margin of 0.86.
+        pytest.param(ENGLISH, [0.70, 0.86, 0.1, 0.1], "Which robotics laboratory?", [0, 1],
+                     id="neighbour-joins-through-lexical-bonus"),
+        pytest.param(ENGLISH[:1], [0.1], "What is happening?", [0], id="single-sentence"),
+        pytest.param(ENGLISH[:2], [0.5, 0.5], "What is happening?", [0, 1], id="exact-tie-joins"),
+        # Question "언제 열렸나?": its only term is the verb 열리다, matched in running text by its root 열리.
+        pytest.param(KOREAN, [0.70, 0.1, 0.80], "언제 열렸나?", [0], id="korean-verb-root-matches-yeollimyeo"),
+        pytest.param(KOREAN, [0.70, 0.1, 0.80], "무엇이 궁금한가?", [2], id="korean-control-without-shared-words"),
+        # questionable: the contracted past tense 열렸다 does not contain the root 열리, so a sentence using
+        # the question's own verb form gets no bonus, here losing to a sentence that shares no term.
+        pytest.param([*KOREAN[1:], "박람회 준비가 시작됐다."], [0.1, 0.70, 0.74], "언제 열렸나?", [2],
+                     id="korean-contracted-past-tense-not-matched"),
+        # questionable: the English stem of "companies" is "company", which is not a substring of
+        # "companies" in the sentence, so sentence 3 gets no bonus and sentence 0 keeps the quote.
+        pytest.param(ENGLISH, [0.82, 0.1, 0.1, 0.80], "Which companies?", [0], id="ies-plural-stem-not-matched"),
+        pytest.param(ENGLISH, [0.82, 0.1, 0.1, 0.80], "Which shipping?", [3], id="ing-stem-matched"),
+    ],
+)
+def test_choose_quote(sentences, cosines, question, expected):
+    passage, text = build(sentences)
+    vectors = np.array([unit(c) for c in cosines])
+    before = vectors.copy()
+    start, end = choose_quote(passage, text, QUESTION_VECTOR, vectors, question)
+    spans = passage.sentences
+    assert (start, end) == (spans[expected[0]].start, spans[expected[-1]].end)
+    assert text[start:end] == " ".join(sentences[i] for i in expected)
+    assert np.array_equal(vectors, before)  # the caller's vectors are not modified
+
+
+def test_table_margins_match_the_constants():
+    """The rows above are laid out for these values; a change here means re-reading the table."""
+    assert pytest.approx(0.15) == LEXICAL_BONUS
+    assert pytest.approx(0.03) == EXTEND_MARGIN
+
+
+def test_passage_without_sentences_is_quoted_whole():
+    text = PREFIX + "A passage with no sentence records."
+    passage = Passage(id=3, source="a.txt", start=len(PREFIX), end=len(text), paragraph=2, text=text[len(PREFIX):])
+    start, end = choose_quote(passage, text, QUESTION_VECTOR, np.zeros((0, 4)), "What is happening?")
+    assert (start, end) == (passage.start, passage.end)
+    assert text[start:end] == passage.text
