@@ -4,23 +4,51 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
+from .conversation import resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
-from .errors import IndexUnusableError, InputError
+from .errors import IndexFormatError, IndexUnusableError, InputError
+from .fuse import diversify
 from .index import build as builder
 from .index import store
+from .intent import Intent, intent_of
 from .language import language_of
-from .question import clean_question
+from .question import clean_history, clean_question
 from .quote import cite
-from .records import Answer, Article, Filters
-from .scope import covered
+from .records import Answer, Article, Filters, Hit
+from .rerank import rerank
+from .scope import decide
 from .search import retrieve
+from .signals import NameKeys, question_names
 from .timing import Stopwatch, stage
 
 Progress = Callable[[str, int, int], None]
+# Passages of one article beyond its first two have their score multiplied by this (once per extra
+# passage), so other articles come first only when they are nearly as good (benchmarks/train_ranker.py).
+DIVERSITY_DECAY = 0.7
+# A follow-up's vector: its own plus this share of the context's (benchmarks/questions, follow-ups).
+CONTEXT_WEIGHT = 0.35
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A question ready to rank: its searched text, language, vector, translations, intent and fused hits."""
+
+    index: store.Index
+    text: str
+    language: str
+    qvec: np.ndarray
+    translations: list[str]
+    intent: Intent
+    names: NameKeys
+    hits: list[Hit]
+    followup: bool = False  # read together with the conversation before it
 
 
 class Assistant:
@@ -92,9 +120,16 @@ class Assistant:
             return self._index
 
     def _open(self) -> store.Index:
-        if self.build_from and self.build_from.is_dir() and not store.exists(self.index_dir):
-            self.notify(f"no index yet; building it from {self.build_from}")
-            builder.build(self.build_from, self.index_dir, self.encoder, self.progress)
+        if self.build_from and self.build_from.is_dir():
+            if not store.exists(self.index_dir):
+                self.notify(f"no index yet; building it from {self.build_from}")
+                builder.build(self.build_from, self.index_dir, self.encoder, self.progress)
+            else:
+                try:
+                    store.read_manifest(self.index_dir)
+                except IndexFormatError:
+                    self.notify(f"the index was written by another version; rebuilding it from {self.build_from}")
+                    builder.build(self.build_from, self.index_dir, self.encoder, self.progress)
         manifest = store.read_manifest(self.index_dir)
         if manifest.encoder != self.encoder_name:
             raise IndexUnusableError(
@@ -117,29 +152,71 @@ class Assistant:
 
     # ---- asking ---------------------------------------------------------------------------
     def ask(
-        self, question: str, k: int = DEFAULT_K, filters: Filters | None = None, watch: Stopwatch | None = None
+        self,
+        question: str,
+        k: int = DEFAULT_K,
+        filters: Filters | None = None,
+        watch: Stopwatch | None = None,
+        history: Sequence[str] | None = None,
     ) -> Answer:
         """The passages that answer question, each with its quote and citation.
 
+        history: the conversation's earlier questions, oldest first; a follow-up is read with them.
         watch: a Stopwatch that receives the time spent in each stage (benchmarks).
         """
         if not isinstance(k, int) or not 1 <= k <= MAX_K:
             raise InputError(f"k must be a whole number from 1 to {MAX_K}")
-        text, notice = clean_question(question)
+        asked, notice = clean_question(question)
+        found = self.candidates(asked, history, filters, max(50, 5 * k), watch)
+        index, text = found.index, found.text
+        with stage(watch, "re-ranking"):
+            hits = rerank(index, found.hits, found.qvec, found.names, found.intent, found.language,
+                          bool(found.translations))
+            hits = diversify(hits, index.article_row, decay=DIVERSITY_DECAY)
+        with stage(watch, "decline check"):
+            answered = decide(text, hits, index, found.qvec, found.names, found.intent, found.translations,
+                              followup=found.followup)
+        with stage(watch, "quote selection"):
+            citations = cite(index, hits[:k], found.qvec, text, found.intent, answered)
+        # A question about the article itself (who wrote it, where, when) is answered by its byline.
+        byline = None
+        if answered and citations and found.intent.wants("meta"):
+            top = index.article(citations[0].source)
+            byline = {key: value for key, value in top.meta().items() if key != "language"} if top else None
+        return Answer(asked, answered, tuple(citations), notice, resolved_question=text if text != asked else None,
+                      byline=byline)
+
+    def candidates(
+        self,
+        question: str,
+        history: Sequence[str] | None = None,
+        filters: Filters | None = None,
+        n: int = 50,
+        watch: Stopwatch | None = None,
+    ) -> Candidates:
+        """The question read with its conversation, encoded, and its fused candidate passages (not re-ranked)."""
+        turn = resolve(clean_question(question)[0], clean_history(history))
+        text = turn.text
         index = self.index
         language = language_of(text)
+        intent = intent_of(turn.question)
         with stage(watch, "encoding"):
-            qvec, translations = index.bridge.encode(self.encoder, text, language)
+            qvec, translations = index.bridge.encode(self.encoder, turn.question, language_of(turn.question))
+            if turn.context:
+                context_vec, context_translations = index.bridge.encode(self.encoder, turn.context,
+                                                                        language_of(turn.context))
+                qvec = qvec + CONTEXT_WEIGHT * context_vec
+                qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
+                translations = translations + context_translations
+                if not intent.kinds:
+                    intent = intent_of(turn.context)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
-        hits = retrieve(index, qvec, text, language, candidates=max(50, 5 * k), allowed=allowed,
-                        translations=translations, watch=watch)
-        with stage(watch, "quote selection"):
-            citations = cite(index, hits[:k], qvec, text)
-        with stage(watch, "decline check"):
-            answered = covered(text, hits, index.names, index.korean_text)
-        return Answer(text, answered, tuple(citations), notice)
+        hits = retrieve(index, qvec, text, language, candidates=n, allowed=allowed, translations=translations,
+                        watch=watch)
+        return Candidates(index, text, language, qvec, translations, intent, question_names(text), hits,
+                          followup=turn.context is not None)
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:

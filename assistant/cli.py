@@ -38,11 +38,31 @@ def format_answer(answer) -> str:
         lines.append(f"({answer.notice})")
     if not answer.answered:
         lines.append("The articles do not answer this question. The nearest passages they do have:")
+    if answer.byline:
+        b = answer.byline
+        lines.append("Article: " + " · ".join(x for x in (b["title"], b["outlet"], b["author"], b["date"]) if x))
     for c in answer.citations:
         source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
-        lines.append(f"\n[{c.rank}] “{c.quote}”")
+        lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
         lines.append(f"    — {source}, paragraph {c.paragraph} ({c.source}; similarity {c.similarity:.2f})")
     return "\n".join(lines)
+
+
+def parse_request(line: str) -> tuple[str, list[str] | None]:
+    """One line of `ask -`: a plain question, or {"question": str, "history": [str, ...]}."""
+    text = line.strip()
+    if not text.startswith("{"):
+        return line, None
+    try:
+        row = json.loads(text)
+    except json.JSONDecodeError:
+        return line, None  # a question that happens to start with a brace
+    if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+        raise InputError('a JSON line needs a "question" (text) and may have a "history" (list of questions)')
+    history = row.get("history")
+    if history is not None and not (isinstance(history, list) and all(isinstance(h, str) for h in history)):
+        raise InputError('"history" must be a list of earlier questions (text)')
+    return row["question"], history
 
 
 def cmd_index(args) -> int:
@@ -77,7 +97,8 @@ def cmd_ask(args) -> int:
             if not line.strip():
                 continue
             try:
-                answer = assistant.ask(line, k=args.k)
+                question, history = parse_request(line)
+                answer = assistant.ask(question, k=args.k, history=history)
             except InputError as exc:  # one bad line must not end the batch
                 answer_dict = {"question": line.strip(), "answered": False, "citations": [], "error": str(exc)}
                 print(json.dumps(answer_dict, ensure_ascii=False) if args.json else f"assistant: {exc}", flush=True)

@@ -5,3 +5,4 @@ MAX_K = 50
 DEFAULT_CORPUS = "seeds"  # the articles the project ships with
 DEFAULT_INDEX = "embeddings"  # where the index is built
 MAX_QUESTION_CHARS = 1000  # longer questions are truncated, with a notice
+MAX_HISTORY = 8  # earlier questions of a conversation that are read

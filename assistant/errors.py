@@ -17,5 +17,9 @@ class IndexUnusableError(AssistantError):
     """The index is missing, corrupt, or built by another encoder or format."""
 
 
+class IndexFormatError(IndexUnusableError):
+    """The index was written in another on-disk format (by an older or newer version)."""
+
+
 class EncoderError(AssistantError):
     """An encoder could not be loaded (missing package or model)."""

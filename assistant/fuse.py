@@ -46,16 +46,22 @@ def fuse(
     return hits
 
 
-def diversify(hits: list[Hit], article_of: Callable[[int], int], per_article: int = 2) -> list[Hit]:
-    """Reorder so that no article has more than per_article hits before every other article's best ones.
+def diversify(hits: list[Hit], article_of: Callable[[int], int], per_article: int = 2,
+              decay: float = 0.0) -> list[Hit]:
+    """Reorder so that an article's passages beyond its first per_article give way to other articles.
 
     Search engines call this host crowding: a memo needs the best passage of each relevant source,
-    not five near-duplicates of one article. Order within each group is kept.
+    not five near-duplicates of one article. Each extra passage of an article has its score
+    multiplied by decay (once more for each further one) before sorting, so with decay 0 they all
+    come after every other article's hits, and with decay near 1 only near-ties are reordered: a
+    question about one article keeps that article's answers first. Order is otherwise kept.
     """
     seen: dict[int, int] = {}
-    first, rest = [], []
-    for hit in hits:
+    keyed = []
+    for position, hit in enumerate(hits):
         article = article_of(hit.passage_id)
         seen[article] = seen.get(article, 0) + 1
-        (first if seen[article] <= per_article else rest).append(hit)
-    return first + rest
+        extra = seen[article] - per_article
+        keyed.append((hit.score * decay**extra if extra > 0 else hit.score, -position, hit))
+    keyed.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [hit for _, _, hit in keyed]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from functools import lru_cache
 
 from .language import has_hangul
 
@@ -52,9 +53,10 @@ def spellings(word: str) -> list[str]:
     return list(out)
 
 
-def romanizations(word: str) -> set[str]:
-    """The set of spellings(word), for look-ups."""
-    return set(spellings(word))
+@lru_cache(maxsize=4096)
+def romanizations(word: str) -> frozenset[str]:
+    """The set of spellings(word), for look-ups (cached: names recur in every question about them)."""
+    return frozenset(spellings(word))
 
 
 # Names whose English form is not a romanisation (countries and regions), both directions.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .config import MAX_QUESTION_CHARS
+from .config import MAX_HISTORY, MAX_QUESTION_CHARS
 from .errors import InputError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -25,3 +25,18 @@ def clean_question(question: str) -> tuple[str, str | None]:
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
     return text, None
+
+
+def clean_history(history) -> list[str]:
+    """The conversation's earlier questions, cleaned like a question; blank or non-text ones dropped."""
+    if history is None:
+        return []
+    if isinstance(history, str) or not isinstance(history, (list, tuple)):
+        raise InputError("history must be a list of earlier questions")
+    out = []
+    for item in history[-MAX_HISTORY:]:
+        try:
+            out.append(clean_question(item)[0])
+        except InputError:
+            continue
+    return out

@@ -90,6 +90,7 @@ class Citation:
     quote_end: int
     language: str = "en"
     similarity: float = 0.0  # dense cosine similarity with the question
+    answers: bool = True  # False: shown as related reading, not as an answer to the question
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +102,9 @@ class Answer:
     answered: bool
     citations: tuple[Citation, ...]
     notice: str | None = None  # e.g. "question truncated"
+    resolved_question: str | None = None  # what was searched, when a follow-up was read with the conversation
+    # For a question about the article itself: its source, title, outlet, author and date.
+    byline: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -110,6 +114,10 @@ class Answer:
         }
         if self.notice:
             out["notice"] = self.notice
+        if self.resolved_question:
+            out["resolved_question"] = self.resolved_question
+        if self.byline:
+            out["byline"] = self.byline
         return out
 
 

@@ -8,9 +8,21 @@ product) that no article mentions (see names.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .intent import Intent
+from .language import language_of
 from .names import unknown_names
 from .records import Hit
+from .rerank import load_model
+from .signals import NameKeys, name_overlap
+from .terms import tokenize
+
+if TYPE_CHECKING:
+    from .index.store import Index
 
 # A question is answered when its closest passage is at least this similar (dense score, which
 # mixes best-sentence and passage cosine). Calibrated on the dev set's in- and out-of-scope
@@ -33,3 +45,70 @@ def covered(question: str, hits: Sequence[Hit], known_names: set[str], korean_te
     if best >= UNKNOWN_NAME_THRESHOLD:
         return True
     return not unknown_names(question, known_names, korean_text)
+
+
+SCOPE_FEATURES = (
+    "best_dense",  # the closest passage's dense similarity, wherever it ranked
+    "top_sentence",  # the first-ranked passage's closest sentence
+    "unknown_names",  # names the question uses that no article mentions (0, 1, 2 or more)
+    "has_names",  # the question names something at all
+    "top_names",  # share of the question's names the first-ranked passage mentions
+    "term_coverage",  # share of the question's terms (or their translations) found in the first three passages
+    "answer_type",  # the first three passages hold the kind of answer asked for (a figure, a date, a person)
+    "uncovered",  # share of the question's own terms found, neither as such nor translated, in the first three
+    "unknown_terms",  # the question's terms no article uses, in any language (0 to 3)
+    "followup",  # the question was read with the conversation before it
+)
+SCOPE_MODEL = Path(__file__).with_name("models") / "scope.json"
+
+
+def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, names: NameKeys,
+                   intent: Intent, translations: Sequence[str], followup: bool = False) -> np.ndarray:
+    """One row of SCOPE_FEATURES for a question and its ranked hits."""
+    best = max((h.dense or 0.0 for h in hits), default=0.0)
+    top = [index.passage_text(h.passage_id) for h in hits[:3]]
+    top_sentence = float((index.sentence_vectors_of(hits[0].passage_id) @ qvec).max()) if hits else 0.0
+    unknown = len(set(unknown_names(question, index.names, index.korean_text)))
+    top_ids = np.array([h.passage_id for h in hits[:3]])
+
+    def in_top(term: str) -> bool:  # through the BM25 postings: no second analysis of the passages
+        return bool((index.lexical.passages_with(term)[:, None] == top_ids[None, :]).any())
+
+    terms = {t for t in tokenize(question) if len(t) > 1}
+    translated = set(translations)
+    coverage = 0.0
+    if terms and top:
+        own_share = sum(1 for t in terms if in_top(t)) / len(terms)
+        across = sum(1 for t in translated if in_top(t)) / len(translated) if translated else 0.0
+        coverage = max(own_share, across)
+    wanted = [kind for intent_kind, kind in (("figure", "number"), ("when", "date"), ("who", "person"))
+              if intent.wants(intent_kind)]
+    found = [index.signals(h.passage_id) for h in hits[:3]]
+    answer_type = float(all(any(getattr(s, kind) for s in found) for kind in wanted)) if wanted else 1.0
+    language = language_of(question)
+    own = index.bridge.translations_of(question, language)
+    uncovered = [t for t, words in own.items() if not in_top(t) and not any(in_top(w) for w in words)]
+    unknown_terms = [t for t, words in own.items() if not words and not index.lexical.knows(t)]
+    return np.array([
+        best,
+        top_sentence,
+        min(unknown, 2),
+        float(bool(names)),
+        name_overlap(names, top[0], found[0].words) if top else 0.0,
+        coverage,
+        answer_type,
+        len(uncovered) / len(own) if own else 0.0,
+        min(len(unknown_terms), 3),
+        float(followup),
+    ])
+
+
+def decide(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, names: NameKeys, intent: Intent,
+           translations: Sequence[str], followup: bool = False) -> bool:
+    """Whether the articles answer the question: the learned model (models/scope.json) when present,
+    else the similarity-and-names rule of `covered`."""
+    model = load_model(SCOPE_MODEL, SCOPE_FEATURES)
+    if model is None or not hits:
+        return covered(question, hits, index.names, index.korean_text)
+    x = scope_features(question, hits, index, qvec, names, intent, translations, followup)
+    return float(model.score(x[None, :])[0]) >= model.threshold

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fuse import diversify, fuse
+from .fuse import fuse
 from .index import ann
 from .records import Hit
 from .timing import Stopwatch, stage
@@ -64,4 +64,4 @@ def retrieve(
         dense = dense_scores(index, qvec, sorted(pool))
         # With translated terms BM25 can match either language, so its evidence counts everywhere.
         same = {p: bool(translations) or index.languages[p] == question_language for p in pool}
-        return diversify(fuse(dense, lexical, same), index.article_row)
+        return fuse(dense, lexical, same)

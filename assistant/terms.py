@@ -23,7 +23,8 @@ STOPWORDS = frozenset(
 # Question words and light verbs carry no topic.
 KOREAN_STOPWORDS = frozenset(
     "어떻다 어떠하다 무엇 무슨 어디 언제 누구 왜 얼마 몇 어느 하다 되다 있다 없다 이다 아니다 같다 않다 "
-    "것 수 등 때 중 점 말 좀 더 잘 또 및 그 이 저 대하다 위하다 통하다 관하다 알다 주다 보다".split()
+    "것 수 등 때 중 점 말 좀 더 잘 또 및 그 이 저 대하다 위하다 통하다 관하다 알다 주다 보다 "
+    "얼마나 어떻게 어떤 어찌 왜 대체 정말 진짜 혹시 다시 많이 실제로 과연 도대체 그냥".split()
 )
 
 

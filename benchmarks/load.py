@@ -43,7 +43,7 @@ def rss_mib(pid: int) -> float:
 
 def ask(client, url: str, question: str) -> dict:
     """One /ask call over Gradio's HTTP API: submit, then read the event stream to completion."""
-    r = client.post(f"{url}/gradio_api/call/ask", json={"data": [question]})
+    r = client.post(f"{url}/gradio_api/call/ask", json={"data": [question, None]})  # question, history
     r.raise_for_status()
     event_id = r.json()["event_id"]
     event = None

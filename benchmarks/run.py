@@ -206,7 +206,7 @@ def derived_index(base: Index, copies: int, seed: int = 0) -> tuple[Index, np.nd
     bm25_seconds = time.perf_counter() - started
     manifest = replace(base.manifest, passages=len(passages), sentences=len(sentences.start), **params)
     index = Index(manifest, base.articles, table, sentences, passages.astype(np.float16), np.tile(s0, (copies, 1)),
-                  dense, LexicalIndex(retriever), base.bridge, base.names)
+                  base.title_vectors, dense, LexicalIndex(retriever), base.bridge, base.names)
     return index, passages, ann_seconds, bm25_seconds
 
 

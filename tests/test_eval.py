@@ -26,18 +26,22 @@ def test_read_questions(tmp_path):
             "   ",
             json.dumps({"question": "Q2?", "source": None}),
             json.dumps({"question": "질문?", "source": "b.txt", "id": "x", "lang": "ko"}, ensure_ascii=False),
+            json.dumps({"question": "그럼 나머지는?", "source": "b.txt", "type": "followup", "history": ["질문?"]},
+                       ensure_ascii=False),
         ],
     )
     assert read_questions(path) == [
         Question("Q1?", "a.txt", "e"),
         Question("Q2?", None, None),
-        Question("질문?", "b.txt", None),
+        Question("질문?", "b.txt", None, id="x"),
+        Question("그럼 나머지는?", "b.txt", None, kind="followup", history=("질문?",)),
     ]
 
 
 @pytest.mark.parametrize(
     "bad_line",
-    ["{not json", '{"source": "a.txt"}', '["question", "a.txt"]', '"just a string"', "42", "null"],
+    ["{not json", '{"source": "a.txt"}', '["question", "a.txt"]', '"just a string"', "42", "null",
+     '{"question": "q", "source": null, "history": "not a list"}', '{"question": "q", "source": null, "history": [1]}'],
 )
 def test_read_questions_names_the_bad_line(tmp_path, bad_line):
     path = write_lines(tmp_path, [json.dumps({"question": "ok?", "source": "a.txt"}), bad_line])

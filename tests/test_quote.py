@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import assistant.quote as quote
+from assistant.intent import intent_of
 from assistant.quote import EXTEND_MARGIN, LEXICAL_BONUS, choose_quote
 from assistant.records import Passage, Sentence
 from assistant.terms import kiwi
@@ -22,6 +24,13 @@ QUESTION_VECTOR = np.array([1.0, 0.0, 0.0, 0.0])
 def _warm_kiwi():
     """Load the Korean analyser and run it once (about a second), so no single test pays for it."""
     kiwi().tokenize("행사는 다음 달 열린다.")
+
+
+@pytest.fixture(autouse=True)
+def _rule_without_model(request, monkeypatch, tmp_path):
+    """The table rows pin the rule used when no learned quote model is installed."""
+    if "learned" not in request.node.name:
+        monkeypatch.setattr(quote, "QUOTE_MODEL", tmp_path / "no-model.json")
 
 
 def unit(cosine: float, spare_axis: int = 1) -> np.ndarray:
@@ -124,3 +133,23 @@ def test_passage_without_sentences_is_quoted_whole():
     start, end = choose_quote(passage, text, QUESTION_VECTOR, np.zeros((0, 4)), "What is happening?")
     assert (start, end) == (passage.start, passage.end)
     assert text[start:end] == passage.text
+
+
+@pytest.mark.parametrize(
+    "sentences, cosines, question, expected",
+    [
+        pytest.param(["The city held a ceremony on Monday at the convention centre downtown.",
+                      "About 700 people attended the ceremony, including the mayor."],
+                     [0.50, 0.46], "How many people came to the ceremony?", 1, id="learned-figure-sentence-wins"),
+        pytest.param(["Officials described the plan in detail at the meeting on Friday.",
+                      "The plan was announced on January 29th at the city hall."],
+                     [0.48, 0.45], "When was the plan announced?", 1, id="learned-date-sentence-wins"),
+    ],
+)
+def test_learned_model_prefers_the_answer_type(sentences, cosines, question, expected):
+    """With the bundled model, a sentence holding the kind of answer asked for wins a near tie."""
+    assert quote.load_model(quote.QUOTE_MODEL, quote.QUOTE_FEATURES) is not None
+    passage, text = build(sentences)
+    start, _ = choose_quote(passage, text, QUESTION_VECTOR, np.array([unit(c) for c in cosines]), question,
+                            intent_of(question))
+    assert start == passage.sentences[expected].start

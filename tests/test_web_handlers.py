@@ -51,10 +51,13 @@ def test_korean_question_gives_a_user_and_an_assistant_message(roles):
     assert answer["answered"] is True and answer["lang"] == "ko" and answer["question"] == KOREAN_ROLES
     assert 1 <= len(answer["citations"]) <= 5
     assert ROLES_SOURCE in [c["source"] for c in answer["citations"]]
+    assert answer["citations"][0]["answers"] and answer["citations"][0]["source"] == ROLES_SOURCE
     for c in answer["citations"]:
         assert set(c) >= CITATION_KEYS
-        assert f"**[{c['rank']}]** “{md_escape(c['quote'])}”" in reply
-        assert t("paragraph", "ko", n=c["paragraph"]) in reply
+        # The chat quotes the citations that answer; the related ones are only counted (the cards show them).
+        assert (f"**[{c['rank']}]** “{md_escape(c['quote'])}”" in reply) == c["answers"]
+    related = sum(1 for c in answer["citations"] if not c["answers"])
+    assert (t("related_note", "ko", n=related) in reply) == bool(related)
 
 
 def test_follow_up_keeps_the_earlier_history(h, roles):

@@ -83,7 +83,7 @@ class Bridge:
         tokens, names = tokenize_with_names(question)
         return list(dict.fromkeys(
             t for t in tokens
-            if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t)
+            if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t) and len(t) > 1
             and t not in names and not is_verb_term(t)
         ))
 
@@ -116,6 +116,10 @@ class Bridge:
         for term in own:
             out.extend(self._cache[(term, question_language)])
         return vectors[0], out
+
+    def translations_of(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
+        """Each of the question's own terms with its translations (after `encode` has seen the question)."""
+        return {t: self._cache.get((t, question_language), ()) for t in self.own_terms(question, question_language)}
 
     def _learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
         """Translate terms from their vectors (one matrix product per language) and remember them."""

@@ -26,9 +26,10 @@ from .cache import VectorCache
 from .embed import embed
 from .lexical import LexicalIndex
 
-# Bump when cleaning or chunking changes: indexes built before become stale. 4: Korean analyser
-# without typo/multi-word dictionaries.
-PIPELINE_VERSION = 4
+# Bump when cleaning, chunking or index terms change: indexes built before become stale. 4: Korean
+# analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
+# paragraphs are joined.
+PIPELINE_VERSION = 6
 CACHE = "cache"
 
 
@@ -65,7 +66,8 @@ def build(
     terms = bridge.collect_terms([p.text for p in passages], token_lists)
 
     cache = VectorCache(out / CACHE, encoder.name, encoder.dim)
-    embedded = embed(_embedding_texts(articles, passages), terms, encoder, cache, progress)
+    embedded = embed(_embedding_texts(articles, passages), terms, encoder, cache, progress,
+                     titles=[a.title for a in articles])
     dense, ann_params = ann.build(embedded.passages)
     sentences = sum(len(p.sentences) for p in passages)
     manifest = store.Manifest(
@@ -83,7 +85,7 @@ def build(
         **ann_params,
     )
     path = store.write(
-        out, manifest, articles, passages, embedded.passages, embedded.sentences, dense,
+        out, manifest, articles, passages, embedded.passages, embedded.sentences, embedded.titles, dense,
         LexicalIndex.build(token_lists), terms, embedded.terms, corpus_names(articles, korean_names),
     )
     cache.save()

@@ -1,4 +1,4 @@
-"""Embed a build's passages, sentences and bridge terms, reusing cached vectors for unchanged text."""
+"""Embed a build's passages, sentences, titles and bridge terms, reusing cached vectors for unchanged text."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class Embedded:
     passages: np.ndarray
     sentences: np.ndarray
     terms: dict[str, np.ndarray]  # language -> vectors of that language's bridge terms
+    titles: np.ndarray  # one per article, in article order
     reused: int  # texts whose vectors came from the cache
     encoded: int  # texts that were encoded now
 
@@ -27,9 +28,12 @@ def embed(
     encoder: Encoder,
     cache: VectorCache,
     progress: Callable[[str, int, int], None] | None = None,
+    titles: list[str] | None = None,
 ) -> Embedded:
     p_keys = [key("passage", item.title, *item.sentences) for item in items]
     s_keys = [[key("sentence", s) for s in item.sentences] for item in items]
+    # Titles are embedded like bridge terms: one short text each, grouped under their own key.
+    term_rows = {**term_rows, "title": [(t, t) for t in titles or []]}
     t_keys = {lang: [key("term", word) for _, word in rows] for lang, rows in term_rows.items()}
     missing = [i for i, item in enumerate(items) if p_keys[i] not in cache or any(k not in cache for k in s_keys[i])]
     missing_terms = {lang: [j for j, k in enumerate(keys) if k not in cache] for lang, keys in t_keys.items()}
@@ -59,4 +63,5 @@ def embed(
         lang: np.array([cache.get(k) for k in keys], dtype=np.float32).reshape(-1, dim) for lang, keys in t_keys.items()
     }
     all_texts = len(p_keys) + sum(map(len, s_keys)) + sum(map(len, t_keys.values()))
-    return Embedded(passages, sentences, terms, all_texts - total, total)
+    title_vectors = terms.pop("title")
+    return Embedded(passages, sentences, terms, title_vectors, all_texts - total, total)

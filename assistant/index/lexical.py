@@ -51,6 +51,18 @@ class LexicalIndex:
         order = np.argsort(-scores, kind="stable")
         return docs[order].astype(np.int64), scores[order].astype(np.float32)
 
+    def passages_with(self, term: str) -> np.ndarray:
+        """The passages that hold an index term (its postings: bm25s keeps one column per term)."""
+        column = self._bm25.vocab_dict.get(term)
+        if column is None:
+            return np.zeros(0, dtype=np.int32)
+        scores = self._bm25.scores
+        return scores["indices"][scores["indptr"][column] : scores["indptr"][column + 1]]
+
+    def knows(self, term: str) -> bool:
+        """Whether any passage holds this index term."""
+        return term in self._bm25.vocab_dict
+
     def scores(self, query: str, extra_terms: list[str] | None = None) -> np.ndarray | None:
         """Exact BM25 scores of every passage, or None when no query term is in the vocabulary."""
         ids = self._term_ids(tokenize(query) + list(extra_terms or ()))

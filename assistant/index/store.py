@@ -18,16 +18,17 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import IndexUnusableError
+from ..errors import IndexFormatError, IndexUnusableError
 from ..records import Article, Paragraph, Passage, Sentence
 from . import ann
 from .bridge import Bridge
 from .lexical import LexicalIndex
 
-FORMAT_VERSION = 4  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size
+FORMAT_VERSION = 5  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
+SIGNAL_CACHE = 200_000  # passages whose text signals are kept in memory
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Manifest:
     def from_dict(cls, data: Any, path: Path) -> Manifest:
         if not isinstance(data, dict) or data.get("format_version") != FORMAT_VERSION:
             found = data.get("format_version") if isinstance(data, dict) else None
-            raise IndexUnusableError(
+            raise IndexFormatError(
                 f"index format {found!r} is not the supported {FORMAT_VERSION}; rebuild with: assistant index"
             )
         known = {f.name for f in fields(cls)}
@@ -135,6 +136,7 @@ class Index:
         sentences: SentenceTable,
         passage_vectors: np.ndarray,
         sentence_vectors: np.ndarray,
+        title_vectors: np.ndarray,
         dense,
         lexical: LexicalIndex,
         bridge: Bridge,
@@ -147,6 +149,7 @@ class Index:
         self.sentences = sentences
         self.passage_vectors = passage_vectors  # float16 rows, memory-mapped when opened from disk
         self.sentence_vectors = sentence_vectors
+        self.title_vectors = title_vectors  # one row per article
         self.dense = dense  # the FAISS index over passage vectors
         self.lexical = lexical
         self.bridge = bridge
@@ -155,6 +158,9 @@ class Index:
         self.by_source = {a.source: i for i, a in enumerate(articles)}
         self.languages = np.array([a.language for a in articles])[passages.article]  # per passage
         self.korean_text = "\n".join(a.title + "\n" + a.text for a in articles if a.language == "ko")
+        self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
+        self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
+        self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
 
     @classmethod
     def open(cls, index_dir: Path) -> Index:
@@ -179,6 +185,7 @@ class Index:
                 sentences,
                 np.load(path / "passages.npy", mmap_mode="r", allow_pickle=False),
                 np.load(path / "sentences.npy", mmap_mode="r", allow_pickle=False),
+                np.load(path / "titles.npy", allow_pickle=False).astype(np.float32),
                 dense,
                 LexicalIndex.load(path / "lexical"),
                 Bridge(path),
@@ -194,6 +201,7 @@ class Index:
             len(articles) != manifest.articles
             or not (dense.ntotal == n == len(passages.start) == len(index.passage_vectors))
             or len(index.sentence_vectors) != len(sentences.start)
+            or len(index.title_vectors) != len(articles)
         ):
             raise IndexUnusableError(f"index in {path} is incomplete; rebuild with: assistant index")
         return index
@@ -230,6 +238,58 @@ class Index:
 
     def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
         return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
+
+    def article_words(self, row: int) -> tuple[set[str], str]:
+        """latin_words of an article's title and text, computed once."""
+        from ..signals import latin_words
+
+        words = self._words.get(row)
+        if words is None:
+            article = self.articles[row]
+            words = self._words[row] = latin_words(article.title + "\n" + article.text)
+        return words
+
+    def signals(self, pid: int):
+        """signals.TextSignals of a passage (figures, dates, people, heading, words), computed once."""
+        from ..signals import text_signals
+
+        found = self._signals.get(pid)
+        if found is None:
+            if len(self._signals) >= SIGNAL_CACHE:
+                self._signals.clear()
+            found = self._signals[pid] = text_signals(self.passage_text(pid))
+        return found
+
+    def passage_text(self, pid: int) -> str:
+        start, end = int(self.passages.start[pid]), int(self.passages.end[pid])
+        return self.article_of(pid).text[start:end]
+
+    def centroid(self, row: int) -> np.ndarray:
+        """The normalised mean of an article's passage vectors, computed once."""
+        centroid = self._centroids.get(row)
+        if centroid is None:
+            vectors = np.asarray(self.passage_vectors[self.passages_of_articles([row])], dtype=np.float32)
+            mean = vectors.mean(axis=0)
+            centroid = self._centroids[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
+        return centroid
+
+    def centralities(self, pids: np.ndarray) -> np.ndarray:
+        """Cosine of each passage with the mean of its article's passages: high for the article's core."""
+        rows = self.passages.article[pids]
+        centroids = np.stack([self.centroid(int(r)) for r in rows]) if len(rows) else np.zeros((0, 1))
+        return np.einsum("ij,ij->i", np.asarray(self.passage_vectors[pids], dtype=np.float32), centroids)
+
+    def best_sentence_cosines(self, pids: np.ndarray, qvec: np.ndarray) -> np.ndarray:
+        """For each passage, the cosine of its closest sentence with the question (0 for none)."""
+        rows = self.sentence_rows_of(pids)
+        counts = self.sentence_counts(pids)
+        out = np.zeros(len(pids), dtype=np.float32)
+        if len(rows):
+            cosines = np.asarray(self.sentence_vectors[rows], dtype=np.float32) @ qvec
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            has = counts > 0
+            out[has] = np.maximum.reduceat(cosines, starts[has])
+        return out
 
     def sentence_rows_of(self, pids: np.ndarray) -> np.ndarray:
         """All sentence rows of the given passages, passage by passage."""
@@ -274,6 +334,7 @@ def write(
     passages: list[Passage],
     passage_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
+    title_vectors: np.ndarray,
     dense,
     lexical: LexicalIndex,
     terms: dict[str, list[tuple[str, str]]],
@@ -299,6 +360,7 @@ def write(
         # Half-precision copies for exact re-scoring and quotes, memory-mapped at query time.
         np.save(tmp / "passages.npy", passage_vectors.astype(np.float16), allow_pickle=False)
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
+        np.save(tmp / "titles.npy", title_vectors.astype(np.float16), allow_pickle=False)
         faiss.write_index(dense, str(tmp / "passages.faiss"))
         lexical.save(tmp / "lexical")
         Bridge.save(tmp, terms, term_vectors)

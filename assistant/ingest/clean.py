@@ -59,6 +59,13 @@ IDENTIFIER = re.compile(r"^[a-z]+(?:_[a-z0-9]+)+$")  # leaked CSS/JS ids such as
 LISTICLE_BULLET = re.compile(r"^[•·▶■]\s*\S")
 CAPTION_MAX = 300
 BODY_MIN = 80  # a line this long with a sentence end is article body
+# Hard-wrapped text: at least WRAP_MIN_LINES lines, WRAP_SHARE of them within WRAP_NEAR of a width of at
+# most WRAP_MAX characters (plain-text licences wrap at 70-80, Korean bills at about 35 syllables).
+WRAP_MIN_LINES = 8
+WRAP_SHARE = 0.3
+WRAP_NEAR = 0.6
+WRAP_MAX = 100
+SENTENCE_END = re.compile(r"[.!?。！？:;][\"'”’)\]]*$|다\.?$")
 
 
 @dataclass(frozen=True)
@@ -158,4 +165,43 @@ def clean(raw: str) -> Cleaned:
     # Link lists at the end (bullets with no sentence) are not article text.
     while body and LISTICLE_BULLET.match(body[-1].text) and not is_body(body[-1].text):
         body.pop()
-    return Cleaned(title, tuple(body), tuple(header), tuple(trailer))
+    return Cleaned(title, tuple(reflow(body, raw)), tuple(header), tuple(trailer))
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The column a hard-wrapped text (licences, bills, e-mail) breaks its lines at, or None.
+
+    Such a text has most of its lines just short of one width; scraped web pages have a paragraph
+    per line, of any length.
+    """
+    lengths = sorted(len(line.text) for line in lines)
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    near = sum(1 for n in lengths if WRAP_NEAR * width <= n <= width)
+    return width if width <= WRAP_MAX and near >= WRAP_SHARE * len(lengths) else None
+
+
+def reflow(lines: list[Line], raw: str) -> list[Line]:
+    """Join the lines of hard-wrapped paragraphs back into one paragraph each (a verbatim raw span).
+
+    A line that runs to the wrap width and does not end a sentence continues on the next line,
+    even across a blank line (some exports double-space every line).
+    """
+    width = wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(raw[prev.end : line.start].strip()) == 0
+            and raw[prev.end : line.start].count("\n") <= 2
+            and len(raw[prev.start : prev.end].rsplit("\n", 1)[-1]) >= WRAP_NEAR * width
+            and not SENTENCE_END.search(prev.text)
+        ):
+            out[-1] = Line(raw[prev.start : line.end], prev.start, line.end)
+        else:
+            out.append(line)
+    return out

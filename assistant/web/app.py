@@ -17,7 +17,7 @@ from ..records import Filters
 from . import briefing as basket
 from .briefing import BriefingItem
 from .i18n import t
-from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape
+from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape, md_unescape
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -58,9 +58,12 @@ class Handlers:
 
     def respond(self, message: str, history: list, sources=None, outlets=None, date_from="", date_to="",
                 language="any", ui_lang: str = "ko") -> tuple[list, dict | None, str]:
-        """Ask; append the question and the quoted reply to the chat. Returns (history, answer, textbox)."""
+        """Ask; append the question and the quoted reply to the chat. Returns (history, answer, textbox).
+
+        The chat's earlier questions go with it, so a follow-up ("그럼 시장은?") is read in context.
+        """
         filters = self.filters(sources, outlets, date_from, date_to, language, ui_lang)
-        answer = self.assistant.ask(message, k=DEFAULT_K, filters=filters)
+        answer = self.assistant.ask(message, k=DEFAULT_K, filters=filters, history=earlier_questions(history))
         data = answer.to_dict()
         lang = language_of(answer.question)
         data["lang"] = lang
@@ -71,8 +74,8 @@ class Handlers:
         ]
         return history, data, ""
 
-    def api_ask(self, question: str) -> dict:
-        return self.assistant.ask(question).to_dict()
+    def api_ask(self, question: str, history: list[str] | None = None) -> dict:
+        return self.assistant.ask(question, history=history or None).to_dict()
 
     # ---- citations and sources --------------------------------------------------------------
     def cards(self, answer: dict | None, lang: str) -> list[str]:
@@ -109,6 +112,20 @@ class Handlers:
         md.write_text(basket.to_markdown(loaded, lang), encoding="utf-8")
         docx = basket.to_docx(loaded, folder / "briefing.docx", lang)
         return str(md), str(docx)
+
+
+def earlier_questions(history: list | None) -> list[str]:
+    """The user's questions in a chat history (Gradio messages), oldest first, as they were asked."""
+    out = []
+    for message in history or []:
+        if not isinstance(message, dict) or message.get("role") != "user":
+            continue
+        content = message.get("content")
+        if isinstance(content, list):  # Gradio may hand messages back as a list of parts
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+        if isinstance(content, str) and content.strip():
+            out.append(md_unescape(content))
+    return out
 
 
 def _added(items: list[dict], lang: str) -> list[dict]:
@@ -263,10 +280,13 @@ def build_app(assistant: Assistant, lang: str = "ko"):
 
 
 def _typed_api(h: Handlers, gr):
-    def ask(question: str) -> dict:
-        """Answer a question: the same JSON object as `assistant ask --json`."""
+    def ask(question: str, history: list[str] | None = None) -> dict:
+        """Answer a question: the same JSON object as `assistant ask --json`.
+
+        history: the conversation's earlier questions, oldest first, so a follow-up is read in context.
+        """
         try:
-            return h.api_ask(question)
+            return h.api_ask(question, history)
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
 

@@ -52,6 +52,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.",
                   "en": "The question was long; only its beginning was used."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
+    "related": {"ko": "관련 구절", "en": "Related"},
+    "related_note": {"ko": "아래 카드에 관련 구절 {n}개가 더 있습니다.",
+                     "en": "{n} related passages are in the cards below."},
+    "followup_note": {"ko": "앞의 질문에 이어서 찾았습니다.", "en": "Read together with your earlier question."},
+    "byline": {"ko": "기사 정보", "en": "About the article"},
     # The exported briefing document.
     "briefing_title": {"ko": "브리핑 자료", "en": "Briefing"},
     "sources": {"ko": "출처", "en": "Sources"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 
 from ..records import Article
 from .i18n import t
@@ -13,12 +14,21 @@ def esc(text: str | None) -> str:
     return html.escape(text or "", quote=True)
 
 
+MD_SPECIAL = "\\`*_{}[]()#+-!|>~"
+
+
 def md_escape(text: str) -> str:
     """Text shown literally inside chat Markdown: no HTML, no Markdown syntax."""
     out = html.escape(text, quote=False)
-    for ch in "\\`*_{}[]()#+-!|>~":
+    for ch in MD_SPECIAL:
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def md_unescape(text: str) -> str:
+    """The text md_escape was given (to read a question back from the chat)."""
+    out = re.sub(r"\\(.)", lambda m: m.group(1) if m.group(1) in MD_SPECIAL else m.group(0), text)
+    return html.unescape(out)
 
 
 def citation_line(c: dict, lang: str) -> str:
@@ -35,10 +45,12 @@ def highlighted_passage(c: dict) -> str:
 
 
 def citation_card(c: dict, lang: str, answered: bool) -> str:
-    kind = "answer" if answered else "nearest"
+    related = answered and not c.get("answers", True)
+    kind = "related" if related else "answer" if answered else "nearest"
+    badge = f' <span class="cite-badge">{esc(t("related", lang))}</span>' if related else ""
     return (
         f'<div class="cite-card {kind}" data-rank="{c["rank"]}">'
-        f'<div class="cite-rank">[{c["rank"]}]</div>'
+        f'<div class="cite-rank">[{c["rank"]}]{badge}</div>'
         f'<blockquote class="cite-passage">{highlighted_passage(c)}</blockquote>'
         f'<div class="cite-meta">{esc(citation_line(c, lang))}'
         f' <span class="cite-file">{esc(c["source"])}</span></div></div>'
@@ -50,10 +62,21 @@ def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
     lines = []
     if answer.get("notice"):
         lines.append(f"_{md_escape(t('truncated', lang))}_\n")
+    if answer.get("resolved_question"):
+        lines.append(f"_{md_escape(t('followup_note', lang))}_\n")
     if answer["answered"]:
+        byline = answer.get("byline")
+        if byline:
+            facts = " · ".join(x for x in (byline.get("title"), byline.get("outlet"), byline.get("author"),
+                                           byline.get("date")) if x)
+            lines.append(f"**{md_escape(t('byline', lang))}:** {md_escape(facts)}\n")
         lines.append(md_escape(t("answer_intro", lang)))
-        for c in answer["citations"]:
+        answering = [c for c in answer["citations"] if c.get("answers", True)]
+        for c in answering:
             lines.append(f"\n**[{c['rank']}]** “{md_escape(c['quote'])}”  \n— {md_escape(citation_line(c, lang))}")
+        related = len(answer["citations"]) - len(answering)
+        if related:
+            lines.append(f"\n_{md_escape(t('related_note', lang, n=related))}_")
         return "\n".join(lines)
     lines.append(f"**{md_escape(t('not_covered', lang))}**\n")
     lines.append(md_escape(t("corpus_covers", lang)))
@@ -111,6 +134,8 @@ def briefing_item_html(item, n: int, lang: str) -> str:
 CSS = """
 .cite-card {border:1px solid var(--border-color-primary); border-radius:8px; padding:10px 12px; margin:6px 0;}
 .cite-card.nearest {opacity:.85; border-style:dashed;}
+.cite-card.related {border-style:dashed;}
+.cite-badge {font-weight:400; font-size:.8em; padding:0 6px; border-radius:8px; border:1px solid currentColor;}
 .cite-rank {font-weight:600;}
 .cite-passage {margin:6px 0; white-space:normal;}
 .cite-passage mark, .source-view mark.quote {background:#ffe58a; color:inherit; padding:0 2px;}

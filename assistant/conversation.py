@@ -1,0 +1,74 @@
+"""Follow-up questions: an incomplete question is read together with the conversation before it.
+
+"그럼 시장은 뭐라고 했어?" after "광주 AI 선포식에 몇 명 왔어?" is about the ceremony; searched alone it
+is about any mayor. A question is a follow-up when it leans on what came before: it opens with a
+connective (그럼, 그래서, "and", "what about"), points back with a demonstrative (그거, 거기, 그 사람,
+"it", "they", "that"), or is too short to stand alone. A follow-up is searched together with the
+earlier question it continues (itself resolved the same way); a self-contained question is left
+alone, whatever the history.
+
+A follow-up's vector leans towards its own words: the context steers the search to the right article
+and passage, the question picks what is asked of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .config import MAX_QUESTION_CHARS
+from .language import has_hangul
+from .signals import question_names
+from .terms import analyze, tokenize
+
+# Question words in Korean are pronouns too (뭐, 누구); only these point back at something said before.
+KOREAN_DEMONSTRATIVES = frozenset("그 이 저 그거 그것 이거 이것 저거 저것 거기 여기 저기 그곳 이곳 그분 이분 그들 "
+                                  "그때 해당 나머지".split())
+ENGLISH_OPENERS = re.compile(r"^\s*(and|also|so|then|but|what about|how about|and what about|what else|"
+                             r"the (?:other|rest|same))\b", re.IGNORECASE)
+ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
+                             "ones former latter".split())
+MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
+MAX_HISTORY = 4  # earlier questions a follow-up can reach back through
+
+
+def leans_on_history(question: str) -> bool:
+    """Whether the question needs the conversation before it to be understood.
+
+    An opening connective always continues the conversation. A question that names its own topic
+    stands alone, even with a pronoun in it ("How many companies joined the Wonju alliance, and what
+    did they build?"); without a name, a pointer word or too few words lean back.
+    """
+    korean = has_hangul(question)
+    morphemes = analyze(question) if korean else ()
+    if (morphemes and morphemes[0][1] == "MAJ") or (not korean and ENGLISH_OPENERS.match(question)):
+        return True  # 그럼, 그래서, 근데; "and", "what about"
+    if question_names(question):
+        return False
+    if korean:
+        points = any(tag in ("NP", "MM") and form in KOREAN_DEMONSTRATIVES for form, tag in morphemes)
+    else:
+        points = bool({w.lower() for w in re.findall(r"[A-Za-z']+", question)} & ENGLISH_POINTERS)
+    return points or len(tokenize(question)) < MIN_TERMS
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A question as it is searched: the question itself and, for a follow-up, the context it continues."""
+
+    question: str
+    context: str | None = None  # the earlier question(s) a follow-up leans on, already resolved
+
+    @property
+    def text(self) -> str:
+        """Context and question as one text (what lexical search and the answer report use)."""
+        return f"{self.context} {self.question}"[-MAX_QUESTION_CHARS:] if self.context else self.question
+
+
+def resolve(question: str, history: Sequence[str]) -> Turn:
+    """The question, with the earlier question it continues when it is a follow-up."""
+    earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-MAX_HISTORY:]
+    if not earlier or not leans_on_history(question):
+        return Turn(question)
+    return Turn(question, resolve(earlier[-1], earlier[:-1]).text)

@@ -1,0 +1,70 @@
+"""What a question asks for: a figure, a person, a time, a place, a summary, or the article's byline.
+
+The answer type decides which sentences can answer at all: "몇 명…" wants a sentence with a number,
+"누가…" one that names someone, "요약해줘" the article's thesis. Cues are the languages' own question
+words, not anything about a particular article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .language import has_hangul
+
+CUES: dict[str, dict[str, re.Pattern]] = {
+    "figure": {
+        "ko": re.compile(r"얼마|몇\s*(?:명|개|곳|%|퍼|프로|억|조|만|원|배|년|차|위|건|호|기수)?|"
+                         r"규모|액수|금액|비율|비중|퍼센트|예산|사업비|인원|수치"),
+        "en": re.compile(r"\bhow (?:much|many|large|big)\b|\bwhat (?:share|percentage|proportion|amount|number|"
+                         r"budget|size|scale)\b|\bnumber of\b|\bpercent", re.IGNORECASE),
+    },
+    "when": {
+        "ko": re.compile(r"언제|며칠|몇\s*(?:월|일|년도)|날짜|시기|일정"),
+        "en": re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b",
+                         re.IGNORECASE),
+    },
+    "who": {
+        "ko": re.compile(r"누구|누가|어떤\s*(?:사람|인물|의원|분)|누군|성함|이름"),
+        "en": re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:person|official|lawmaker|member|company|companies|"
+                         r"organi[sz]ation|institution)\b|\bname of\b", re.IGNORECASE),
+    },
+    "where": {
+        "ko": re.compile(r"어디(?!서\s*(?:썼|쓴))|장소|지역구|위치"),
+        "en": re.compile(r"\bwhere\b|\bwhich (?:city|region|place|district|venue)\b", re.IGNORECASE),
+    },
+    "summary": {
+        "ko": re.compile(r"요약|핵심|요지|주장|논지|주된\s*내용|무슨\s*내용|줄거리|한\s*줄로|간단히\s*정리|정리해"),
+        "en": re.compile(r"\bsummar|\bmain (?:point|argument|idea|message|claim)|\bgist\b|\bin short\b|"
+                         r"\bkey (?:point|message|argument)|"
+                         r"\bwhat is (?:it|the (?:article|piece|op-ed|column)) about\b|"
+                         r"\bthesis\b|\btl;?dr\b", re.IGNORECASE),
+    },
+    "meta": {
+        "ko": re.compile(r"기자|작성자|필자|글쓴이|쓴\s*사람|누가\s*썼|어디서\s*(?:썼|쓴|냈|낸|보도)|"
+                         r"언론사|매체|신문사|보도한|게재|발행|작성일|기사\s*날짜|언제\s*(?:쓴|썼|나온|실린)"),
+        "en": re.compile(r"\b(?:who|which (?:reporter|journalist|writer))\s+(?:wrote|authored|reported|penned)\b|"
+                         r"\bauthor\b|\bbyline\b|\bwhich (?:outlet|newspaper|publication|media)\b|\bwhat outlet\b|"
+                         r"\bpublished (?:by|in|on|when)\b|\bwhen was (?:it|the (?:article|piece|column|op-ed|story)) "
+                         r"(?:published|written|posted)\b|\bpublication date\b", re.IGNORECASE),
+    },
+}
+KINDS = tuple(CUES)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """The answer types a question asks for (several may hold: 'who wrote it, and when?')."""
+
+    kinds: frozenset[str]
+
+    def wants(self, kind: str) -> bool:
+        return kind in self.kinds
+
+
+def intent_of(question: str) -> Intent:
+    lang = "ko" if has_hangul(question) else "en"
+    kinds = {kind for kind, by_lang in CUES.items() if by_lang[lang].search(question)}
+    if "meta" in kinds:
+        kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
+    return Intent(frozenset(kinds))

@@ -1,0 +1,118 @@
+"""Cheap signals of what a span of text holds: figures, dates, people, names, and whether it is a heading.
+
+They let the ranker and the quote chooser match a sentence to the kind of answer a question wants
+(intent.py). Each is a plain function of the text, general to news in Korean and English.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .language import has_hangul
+from .names import romanizations
+from .terms import tokenize_with_names
+
+NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*\s*(?:%|퍼센트|명|개|곳|원|억|조|만|배|건|위|차|기|호|billion|million|trillion|thousand|"
+    r"percent|won|people|companies|firms|specialists|jobs|startups)?|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|hundred|thousand)\b",
+    re.IGNORECASE,
+)
+DATE = re.compile(
+    r"(?:19|20)\d{2}\s*(?:년|[-./])|\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,2}\s*(?:월|일)\b|지난\s*\d+일|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}|\b(?:19|20)\d{2}\b|"
+    r"\b(?:last|next|this) (?:year|month|week)|\b\d{1,2}(?:st|nd|rd|th)\b|\bon (?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)",
+    re.IGNORECASE,
+)
+# A person: two or three capitalised name parts ("Hong Giwol", "Lee Yong-seop"), or a Korean name
+# followed by the role that introduces people in Korean news.
+PERSON = re.compile(
+    r"\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2}\b(?=,| said| stated| noted| added| urged| emphasi[sz]ed| explained)|"
+    r"\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z][a-z]+|"
+    r"\b(?:Mayor|Governor|Minister|President|CEO|Director|Professor|member|members|lawmaker|reporter|"
+    r"Executive|Head|Chairman|Chairwoman)\b[^.]{0,40}?\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+){1,2}|"
+    r"[가-힣]{2,4}\s*(?:의원|시장|도지사|지사|장관|대표|교수|기자|상무|전무|이사|원장|센터장|총장|위원장|회장|사장|"
+    r"차관|청장|국장|박사|씨)"
+)
+TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
+HEADING_CHARS = 90
+
+
+def has_number(text: str) -> bool:
+    return NUMBER.search(text) is not None
+
+
+def has_date(text: str) -> bool:
+    return DATE.search(text) is not None
+
+
+def has_person(text: str) -> bool:
+    return PERSON.search(text) is not None
+
+
+def is_heading(text: str) -> bool:
+    """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one."""
+    stripped = text.strip()
+    return len(stripped) <= HEADING_CHARS and not TERMINAL.search(stripped)
+
+
+@dataclass(frozen=True)
+class TextSignals:
+    """What a passage or sentence holds, computed once per text."""
+
+    words: tuple[set[str], str]  # latin_words(text)
+    number: bool
+    date: bool
+    person: bool
+    heading: bool
+
+
+def text_signals(text: str) -> TextSignals:
+    return TextSignals(latin_words(text), has_number(text), has_date(text), has_person(text), is_heading(text))
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """The names a question mentions: Korean ones with their romanised spellings, and Latin ones."""
+
+    korean: tuple[tuple[str, frozenset[str]], ...] = ()
+    latin: frozenset[str] = frozenset()  # lower-cased; spellings of the Korean names are not repeated here
+
+    def __bool__(self) -> bool:
+        return bool(self.korean or self.latin)
+
+    def __len__(self) -> int:
+        return len(self.korean) + len(self.latin)
+
+
+def question_names(question: str) -> NameKeys:
+    """The names a question mentions, in the spellings an article may use (광주 -> gwangju)."""
+    latin = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]+|\b[A-Z]{2,}\d*\b", question)}
+    korean = []
+    if has_hangul(question):
+        for name in dict.fromkeys(tokenize_with_names(question)[1]):
+            korean.append((name, romanizations(name) if len(name) <= 4 else frozenset()))
+    spelled = set().union(*(spellings for _, spellings in korean)) if korean else set()
+    return NameKeys(tuple(korean), frozenset(latin - spelled))
+
+
+def latin_words(text: str) -> tuple[set[str], str]:
+    """The text's Latin words, lower-cased, and the same glued together in order (for split names)."""
+    ordered = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)]
+    return set(ordered), "".join(ordered)
+
+
+def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None = None) -> float:
+    """The share of the question's names (each counted once, in any spelling) found in text.
+
+    words: latin_words(text), when the caller keeps it for a text it asks about often.
+    """
+    if not keys:
+        return 0.0
+    words, glued = words or latin_words(text)
+    found = sum(1 for name, spellings in keys.korean if name in text or not spellings.isdisjoint(words))
+    found += sum(1 for key in keys.latin if key in words or (len(key) >= 5 and key in glued))
+    return found / len(keys)
