@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .language import has_hangul
-from .names import romanizations
+from .names import ENGLISH_NAME, romanizations
 from .terms import tokenize_with_names
 
 NUMBER = re.compile(
@@ -90,7 +90,8 @@ class NameKeys:
 
 def question_names(question: str) -> NameKeys:
     """The names a question mentions, in the spellings an article may use (광주 -> gwangju)."""
-    latin = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z0-9]+|\b[A-Z]{2,}\d*\b", question)}
+    # Capitalised words, not the one that opens a sentence ("When", "Who"); acronyms; Latin words in Korean.
+    latin = {w.lower() for w in ENGLISH_NAME.findall(question) if len(w) > 1}
     korean = []
     if has_hangul(question):
         for name in dict.fromkeys(tokenize_with_names(question)[1]):

@@ -240,13 +240,22 @@ class Index:
         return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
 
     def article_words(self, row: int) -> tuple[set[str], str]:
-        """latin_words of an article's title and text, computed once."""
+        """latin_words of an article's title and text, computed once; for a Korean article also the
+        romanised spellings of its proper nouns, so "Wonju" in a question finds 원주 in the article."""
+        from ..names import CORPUS_SPELLINGS, spellings
         from ..signals import latin_words
+        from ..terms import tokenize_with_names
 
         words = self._words.get(row)
         if words is None:
             article = self.articles[row]
-            words = self._words[row] = latin_words(article.title + "\n" + article.text)
+            text = article.title + "\n" + article.text
+            found, glued = latin_words(text)
+            if article.language == "ko":
+                for name in set(tokenize_with_names(text)[1]):
+                    if 2 <= len(name) <= 4:
+                        found.update(spellings(name)[:CORPUS_SPELLINGS])
+            words = self._words[row] = (found, glued)
         return words
 
     def signals(self, pid: int):

@@ -1,0 +1,95 @@
+"""Answer quality on every question set, on the seeds alone and mixed with real documents of other genres.
+
+    .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
+
+Question sets (benchmarks/questions/README.md says how each was written):
+- tune: 120 blind questions (sets A and B); the learned weights were fitted on them.
+- report: 120 blind questions (sets C and D) by other writers; never used to choose anything.
+- dev and validation: the earlier sets (dev was written while looking at the code).
+
+Each set is run through the same `Assistant.ask` the CLI and the web app use (history included),
+on an index of the seeds and on one of the seeds plus benchmarks/corpora/report_distractors (Korean
+bills and constitution, software licences: hard-wrapped lines, CRLF), which no training step saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant
+from assistant.config import DEFAULT_CORPUS
+from assistant.evaluate import read_questions, run, summarize
+
+SETS = {
+    "report": ROOT / "benchmarks/questions/report.jsonl",
+    "tune": ROOT / "benchmarks/questions/tune.jsonl",
+    "validation": ROOT / "benchmarks/validation_questions.jsonl",
+    "dev": ROOT / "tests/data/dev_questions.jsonl",
+}
+DISTRACTORS = ROOT / "benchmarks/corpora/report_distractors"
+
+
+def build(work: Path, with_distractors: bool) -> Assistant:
+    corpus = work / ("mixed" if with_distractors else "seeds")
+    shutil.copytree(ROOT / DEFAULT_CORPUS, corpus)
+    if with_distractors:
+        for path in sorted(DISTRACTORS.glob("*")):
+            shutil.copy(path, corpus / path.name)
+    assistant = Assistant(work / f"{corpus.name}-index")
+    assistant.build(corpus)
+    return assistant
+
+
+def row(name: str, corpus: str, s: dict) -> str:
+    a, p, q = s["pairs"]["all"], s["passages"]["all"], s["quotes"]["all"]
+    pairs = " / ".join(f"{k} {v['hit@3']:.2f}" for k, v in s["pairs"].items() if k != "all")
+    f = s["followups"]
+    follow = f"{f['hit@1']:.2f} / {f['hit@3']:.2f} / {f['answered']:.2f} (n={f['n']})" if f else "-"
+    declined = f"{s['decline_rate']:.2f} of {s['out_of_scope']}" if s["decline_rate"] is not None else "-"
+    return (f"| {name} | {corpus} | {a['n']} | {a['hit@1']:.2f} | {a['hit@3']:.2f} | {p['hit@1']:.2f} | "
+            f"{p['hit@3']:.2f} | {q['hit@1']:.2f} | {pairs} | {declined} | {s['false_decline_rate']:.2f} | {follow} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/quality.md")
+    parser.add_argument("--sets", default=",".join(SETS))
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="assistant-quality-"))
+    indexes = {"seeds": build(work, False), "seeds + distractors": build(work, True)}
+    lines = [
+        "# Answer quality", "",
+        "Command: `.venv/bin/python benchmarks/quality.py`. Article level: a citation from the right article; "
+        "passage level: the cited passage holds the gold evidence; quote level: the highlighted quote overlaps it. "
+        "Follow-ups: answer first / in the top three / answered.", "",
+        "| set | corpus | in scope | article hit@1 | article hit@3 | passage hit@1 | passage hit@3 | quote hit@1 | "
+        "article hit@3 per pair | out-of-scope declined | in-scope wrongly declined | follow-ups |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    details = []
+    for name in args.sets.split(","):
+        questions = read_questions(SETS[name])
+        for corpus, assistant in indexes.items():
+            summary = summarize(run(assistant, questions))
+            lines.append(row(name, corpus, summary))
+            if corpus == "seeds":
+                types = ", ".join(f"{k} {v['hit@1']:.2f}/{v['hit@3']:.2f} (n={v['n']})"
+                                  for k, v in summary["types"].items())
+                details.append(f"- **{name}**, passage hit@1/hit@3 by question type: {types}")
+            print(lines[-1], flush=True)
+    lines += ["", *details, ""]
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

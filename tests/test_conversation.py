@@ -1,0 +1,188 @@
+"""Follow-up questions: which questions lean on the conversation (leans_on_history), and how a
+follow-up is read together with the earlier question it continues (resolve, Turn.text).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import config
+from assistant.conversation import MAX_HISTORY, Turn, leans_on_history, resolve
+from assistant.terms import kiwi
+
+BASE = "광주 AI 선포식에 몇 명 왔어?"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm_kiwi():
+    """Load the Korean analyser once, so no single test pays for it."""
+    kiwi().tokenize("행사는 다음 달 열린다.")
+
+
+LEANS = [
+    # (id, question) -- each needs the conversation before it
+    # Korean openers (connectives)
+    ("ko-opener-geureom", "그럼 시장은 뭐라고 했어?"),
+    ("ko-opener-geunde", "근데 예산은 얼마야?"),
+    ("ko-opener-geuraeseo", "그래서 몇 명 왔어?"),
+    # Korean demonstratives
+    ("ko-demonstrative-geugeo", "그거 언제 했어?"),
+    ("ko-demonstrative-geogi", "거기 어디야?"),
+    ("ko-demonstrative-geu-saram", "그 사람 누구야?"),
+    ("ko-demonstrative-geubun", "그분은 뭐라고 했어?"),
+    ("ko-demonstrative-igeo", "이거 누가 썼어?"),
+    ("ko-demonstrative-geugot-long", "그곳 행사 참석자는 몇 명이었어?"),
+    ("ko-demonstrative-geu-long", "그 행사 참석자는 몇 명이었어?"),
+    ("ko-demonstrative-geudeul-long", "그들 기업 참여 규모는 얼마야?"),
+    # Korean short questions
+    ("ko-short-eolma", "얼마야?"),
+    ("ko-short-eonje", "언제?"),
+    ("ko-short-mayor", "시장은 뭐라고 했어?"),
+    ("ko-short-remaining", "나머지는?"),
+    # English openers
+    ("en-opener-and", "And the budget?"),
+    ("en-opener-and-who", "And who paid?"),
+    ("en-opener-what-about", "What about the mayor?"),
+    ("en-opener-how-about-named", "How about Busan?"),
+    ("en-opener-also", "Also, who paid?"),
+    ("en-opener-then", "Then what happened to the drones?"),
+    ("en-opener-the-other", "The other ones?"),
+    # English pointers
+    ("en-pointer-they", "What did they build?"),
+    ("en-pointer-it", "How much did it cost?"),
+    ("en-pointer-it-lower", "who wrote it?"),
+    ("en-pointer-they-it", "Did they finish it?"),
+    # English short questions
+    ("en-short-when", "When?"),
+    ("en-short-who", "Who?"),
+    ("en-short-why", "Why?"),
+]
+
+STANDS_ALONE = [
+    # (id, question) -- each names its own topic
+    ("ko-named", BASE),
+    ("ko-named-with-demonstrative", "광주 AI 선포식에서 그 시장은 뭐라고 했어?"),
+    ("ko-named-busan", "부산시 해양 데이터 센터는 언제 짓나요?"),
+    ("ko-named-busan-trainees", "부산 해양 데이터 센터 교육생은 언제 선발해?"),
+    ("ko-long-no-name", "드론 방제 비용은 얼마나 드나요?"),
+    ("en-named-with-pronoun", "How many companies joined the Wonju alliance, and what did they build?"),
+    ("en-named", "How many people attended the Gwangju AI ceremony?"),
+    ("en-long-no-name", "What did the mayor say about robots in the harbor city?"),
+    ("en-long-when", "When did the ceremony take place?"),
+    ("en-long-where", "Where is the harbor city lab?"),
+    ("en-long-lower", "how many drones do farmers in the southern province rent?"),
+]
+
+
+@pytest.mark.parametrize("question", [r[1] for r in LEANS], ids=[r[0] for r in LEANS])
+def test_leans_on_history(question):
+    assert leans_on_history(question) is True
+
+
+@pytest.mark.parametrize("question", [r[1] for r in STANDS_ALONE], ids=[r[0] for r in STANDS_ALONE])
+def test_stands_alone(question):
+    assert leans_on_history(question) is False
+
+
+# questionable: 그때, 해당 and 나머지 are in KOREAN_DEMONSTRATIVES, but Kiwi tags them NNG (not NP/MM),
+# so they never count as pointing back; a question with them leans on history only when it is short.
+@pytest.mark.parametrize(
+    "question",
+    ["그때 행사 참석자는 몇 명이었어?", "해당 사업 예산은 얼마야?", "나머지 기업 참여 규모는 얼마야?"],
+    ids=["geuttae", "haedang", "nameoji"],
+)
+def test_noun_tagged_demonstratives_do_not_point_back(question):
+    assert leans_on_history(question) is False
+
+
+# ---- resolve ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("history", [[], (), ["", "   "], [None, 5]], ids=["empty-list", "empty-tuple", "blanks",
+                                                                            "non-text"])
+def test_no_history_leaves_the_question_alone(history):
+    turn = resolve("그럼 시장은 뭐라고 했어?", history)
+    assert turn == Turn("그럼 시장은 뭐라고 했어?")
+    assert turn.context is None
+    assert turn.text == "그럼 시장은 뭐라고 했어?"
+
+
+@pytest.mark.parametrize(
+    ("question", "history", "context"),
+    [
+        ("그럼 시장은 뭐라고 했어?", [BASE], BASE),
+        ("What about the mayor?", ["How many people attended the Gwangju AI ceremony?"],
+         "How many people attended the Gwangju AI ceremony?"),
+        # only the last earlier question is continued
+        ("근데 언제였어?", ["부산시 해양 데이터 센터는 언제 짓나요?", BASE], BASE),
+        # blank and non-text items are skipped, whitespace is trimmed
+        ("근데 언제였어?", [f"  {BASE}  ", "  ", "", None, 5], BASE),
+    ],
+    ids=["ko-followup", "en-followup", "last-question", "blank-items-ignored"],
+)
+def test_followup_context_is_the_previous_question(question, history, context):
+    turn = resolve(question, history)
+    assert turn.question == question
+    assert turn.context == context
+    assert turn.text == f"{context} {question}"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [BASE, "How many companies joined the Wonju alliance, and what did they build?"],
+    ids=["ko", "en-with-pronoun"],
+)
+def test_self_contained_question_ignores_history(question):
+    turn = resolve(question, ["부산시 해양 데이터 센터는 언제 짓나요?", "그럼 예산은?"])
+    assert turn == Turn(question)
+
+
+def test_chains_resolve_recursively():
+    history = [BASE, "그럼 시장은 뭐라고 했어?"]
+    turn = resolve("그래서 예산은 얼마야?", history)
+    assert turn.context == f"{BASE} 그럼 시장은 뭐라고 했어?"
+    assert turn.text == f"{BASE} 그럼 시장은 뭐라고 했어? 그래서 예산은 얼마야?"
+
+
+def test_chain_stops_at_a_self_contained_question():
+    history = ["부산시 해양 데이터 센터는 언제 짓나요?", BASE, "그럼 시장은 뭐라고 했어?"]
+    turn = resolve("그래서 예산은 얼마야?", history)
+    assert turn.context == f"{BASE} 그럼 시장은 뭐라고 했어?"
+    assert "부산" not in turn.text
+
+
+def test_chain_reaches_back_at_most_max_history_questions():
+    followups = ["그럼 시장은?", "그래서 예산은?", "근데 언제야?", "그럼 장소는?", "그래서 누가 왔어?"]
+    assert len(followups) >= MAX_HISTORY
+    turn = resolve("그럼 기자는?", [BASE, *followups])
+    assert turn.context == " ".join(followups[-MAX_HISTORY:])
+    assert BASE not in turn.text
+
+
+@pytest.mark.parametrize(
+    ("context", "question"),
+    [
+        (None, "short question"),
+        ("earlier question", "그럼 시장은?"),
+        ("x" * (config.MAX_QUESTION_CHARS - 5), "그럼 시장은 뭐라고 했어?"),
+        ("가" * (3 * config.MAX_QUESTION_CHARS), "And the budget?"),
+    ],
+    ids=["no-context", "short-context", "just-over-the-bound", "far-over-the-bound"],
+)
+def test_turn_text_is_bounded_and_keeps_the_question(context, question):
+    text = Turn(question, context).text
+    assert len(text) <= config.MAX_QUESTION_CHARS
+    assert text.endswith(question)
+    if context is None:
+        assert text == question
+    elif len(context) + 1 + len(question) <= config.MAX_QUESTION_CHARS:
+        assert text == f"{context} {question}"
+    else:
+        assert len(text) == config.MAX_QUESTION_CHARS  # the oldest context is cut first
+
+
+def test_resolve_bounds_a_long_chain():
+    long_base = "광주 AI 선포식 " + "참석자 규모 " * 200 + "몇 명 왔어?"
+    turn = resolve("그럼 시장은 뭐라고 했어?", [long_base])
+    assert turn.context == long_base
+    assert len(turn.text) == config.MAX_QUESTION_CHARS
+    assert turn.text.endswith(" 그럼 시장은 뭐라고 했어?")
