@@ -30,7 +30,7 @@ ENGLISH_OPENERS = re.compile(r"^\s*(and|also|so|then|but|what about|how about|an
 ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
                              "ones former latter".split())
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
-MAX_HISTORY = 4  # earlier questions a follow-up can reach back through
+REACH_BACK = 4  # earlier questions a chain of follow-ups can reach back through
 
 
 def leans_on_history(question: str) -> bool:
@@ -47,7 +47,7 @@ def leans_on_history(question: str) -> bool:
     if question_names(question):
         return False
     if korean:
-        points = any(tag in ("NP", "MM") and form in KOREAN_DEMONSTRATIVES for form, tag in morphemes)
+        points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:
         points = bool({w.lower() for w in re.findall(r"[A-Za-z']+", question)} & ENGLISH_POINTERS)
     return points or len(tokenize(question)) < MIN_TERMS
@@ -68,7 +68,7 @@ class Turn:
 
 def resolve(question: str, history: Sequence[str]) -> Turn:
     """The question, with the earlier question it continues when it is a follow-up."""
-    earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-MAX_HISTORY:]
+    earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-REACH_BACK:]
     if not earlier or not leans_on_history(question):
         return Turn(question)
     return Turn(question, resolve(earlier[-1], earlier[:-1]).text)

@@ -69,7 +69,8 @@ def load_model(path: Path = MODEL, names: tuple[str, ...] = FEATURES) -> Model |
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return None
-    if tuple(data.get("features", ())) != names:
+    if tuple(data.get("features", ())) != names or not all(len(data.get(k, ())) == len(names)
+                                                             for k in ("weights", "mean", "scale")):
         return None
     return Model(np.array(data["weights"]), np.array(data["mean"]), np.array(data["scale"]),
                  float(data.get("bias", 0.0)), float(data.get("threshold", 0.0)))
@@ -136,5 +137,5 @@ def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Name
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
     ranked = [replace(head[i], score=float(np.exp(scores[i] - best))) for i in order]
-    floor = ranked[-1].score
-    return ranked + [replace(h, score=min(h.score, floor) * 0.5) for h in tail]
+    floor = ranked[-1].score * 0.5  # the rest keep their fused order, below every re-ranked hit
+    return ranked + [replace(h, score=floor) for h in tail]

@@ -20,7 +20,7 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 DATE = re.compile(
-    r"(?:19|20)\d{2}\s*(?:년|[-./])|\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,2}\s*(?:월|일)\b|지난\s*\d+일|"
+    r"(?:19|20)\d{2}\s*(?:년|[-./])|\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,2}\s*(?:월|일)(?![가-힣]*[년월])|지난\s*\d+일|"
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}|\b(?:19|20)\d{2}\b|"
     r"\b(?:last|next|this) (?:year|month|week)|\b\d{1,2}(?:st|nd|rd|th)\b|\bon (?:Monday|Tuesday|Wednesday|"
@@ -114,6 +114,9 @@ def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None =
     if not keys:
         return 0.0
     words, glued = words or latin_words(text)
-    found = sum(1 for name, spellings in keys.korean if name in text or not spellings.isdisjoint(words))
+    found = sum(
+        1 for name, spellings in keys.korean
+        if name in text or not spellings.isdisjoint(words) or any(len(s) >= 5 and s in glued for s in spellings)
+    )  # the glued text finds hyphenated spellings: "Yong-seop" for 이용섭
     found += sum(1 for key in keys.latin if key in words or (len(key) >= 5 and key in glued))
     return found / len(keys)

