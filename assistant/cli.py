@@ -1,4 +1,4 @@
-"""Command line: parse arguments, call the Assistant facade, format the result. Nothing else."""
+"""Command line: parse arguments, call the Assistant facade (or the URL fetcher), format the result. Nothing else."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K
+from .config import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K, FETCH_MAX_BYTES, FETCH_TIMEOUT
 from .errors import AssistantError, InputError
 
 USAGE_EXIT = 2
@@ -43,8 +43,11 @@ def format_answer(answer) -> str:
         lines.append("Article: " + " · ".join(x for x in (b["title"], b["outlet"], b["author"], b["date"]) if x))
     for c in answer.citations:
         source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
+        page = f", page {c.page}" if c.page is not None else ""
         lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
-        lines.append(f"    — {source}, paragraph {c.paragraph} ({c.source}; similarity {c.similarity:.2f})")
+        lines.append(f"    — {source}, paragraph {c.paragraph}{page} ({c.source}; similarity {c.similarity:.2f})")
+        if c.url:
+            lines.append(f"    {c.url}")
     return "\n".join(lines)
 
 
@@ -109,6 +112,19 @@ def cmd_ask(args) -> int:
     answer = assistant.ask(args.question, k=args.k)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
+
+
+def cmd_add(args) -> int:
+    from .ingest.fetch import add_urls
+
+    failed = 0
+    for result in add_urls(args.urls, Path(args.corpus), timeout=args.timeout, max_bytes=args.max_bytes):
+        if isinstance(result, AssistantError):
+            failed += 1
+            print(f"assistant: {result}", file=sys.stderr, flush=True)
+        else:
+            print(f"added {result.url} -> {result.path}", flush=True)
+    return USAGE_EXIT if failed else 0
 
 
 def cmd_eval(args) -> int:
@@ -177,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "or ASSISTANT_USER")
     p.add_argument("--queue", type=int, default=64, help="requests that may wait before new ones are turned away")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("add", help="fetch news pages by URL into the corpus folder (the next ask indexes them)")
+    p.add_argument("urls", nargs="+", metavar="URL", help="http(s) address of a news page")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"folder to save the pages in (default: {DEFAULT_CORPUS})")
+    p.add_argument("--timeout", type=float, default=FETCH_TIMEOUT, help=f"seconds per page (default {FETCH_TIMEOUT:g})")
+    p.add_argument("--max-bytes", type=int, default=FETCH_MAX_BYTES,
+                   help=f"largest page to accept (default {FETCH_MAX_BYTES:,})")
+    p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("eval", help="score a JSONL question set")
     p.add_argument("file", help="JSON Lines: {question, source (null if out of scope), evidence}")

@@ -13,6 +13,10 @@ class CorpusError(AssistantError):
     """The corpus folder is missing, empty or unreadable."""
 
 
+class FetchError(AssistantError):
+    """A page could not be added by URL (bad URL, HTTP error, not HTML, too large, timed out)."""
+
+
 class IndexUnusableError(AssistantError):
     """The index is missing, corrupt, or built by another encoder or format."""
 

@@ -124,6 +124,8 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
                 quote_end=q_end,
                 language=article.language,
                 answers=answered and hit.score >= RELATED_CUT,
+                page=article.page_of(paragraph),
+                url=article.url,
             )
         )
     return citations

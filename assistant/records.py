@@ -8,13 +8,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One kept paragraph: its span in the cleaned article text and in the raw file."""
+    """One kept paragraph: its span in the cleaned article text and in the file's extracted text."""
 
     number: int  # 1-based, in reading order of the cleaned article
     start: int  # offset into Article.text
     end: int
-    raw_start: int  # offset into the raw file text
+    raw_start: int  # offset into the file's extracted text (the file itself for .txt/.md)
     raw_end: int
+    page: int | None = None  # 1-based PDF page the paragraph starts on; None for other formats
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Article:
     date: str | None = None  # ISO YYYY-MM-DD
     language: str = "en"
     content_hash: str = ""
+    url: str | None = None  # where the article was published, when the file or its sidecar says
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -39,7 +41,12 @@ class Article:
             "author": self.author,
             "date": self.date,
             "language": self.language,
+            "url": self.url,
         }
+
+    def page_of(self, paragraph: int) -> int | None:
+        """The PDF page a paragraph (1-based number) starts on, or None."""
+        return next((p.page for p in self.paragraphs if p.number == paragraph), None)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,8 @@ class Citation:
     language: str = "en"
     similarity: float = 0.0  # dense cosine similarity with the question
     answers: bool = True  # False: shown as related reading, not as an answer to the question
+    page: int | None = None  # PDF page of the quote; None for other formats
+    url: str | None = None  # the article's web address, when known
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

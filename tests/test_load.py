@@ -25,7 +25,7 @@ def warning_for(warnings, name):
 
 
 def test_good_files_are_read_in_sorted_order(make_corpus):
-    folder = make_corpus({"b.txt": BODY + "b", "a.md": BODY + "a", "sub/c.txt": BODY + "c", "notes.pdf": "x"})
+    folder = make_corpus({"b.txt": BODY + "b", "a.md": BODY + "a", "sub/c.txt": BODY + "c", "notes.odt": "x"})
     docs, warnings = load_corpus(folder)
     assert sources(docs) == ["a.md", "b.txt", "sub/c.txt"]
     assert warnings == []

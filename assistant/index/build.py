@@ -28,8 +28,8 @@ from .lexical import LexicalIndex
 
 # Bump when cleaning, chunking or index terms change: indexes built before become stale. 4: Korean
 # analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
-# paragraphs are joined.
-PIPELINE_VERSION = 6
+# paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses.
+PIPELINE_VERSION = 7
 CACHE = "cache"
 
 
@@ -56,7 +56,7 @@ def build(
     docs, warnings = load_corpus(corpus)
     articles, passages = _articles_and_passages(docs, warnings)
     if not passages:
-        raise CorpusError(f"no readable articles in {corpus}; add UTF-8 .txt or .md files")
+        raise CorpusError(f"no readable articles in {corpus}; add .txt, .md, .html, .pdf or .docx files")
 
     # One Korean analysis per passage serves BM25, the term bridge and the name check.
     analysed = [tokenize_with_names(p.text) for p in passages]
@@ -138,7 +138,7 @@ def stat_fingerprint(corpus: Path) -> str:
 def corpus_hash(docs: list[RawDoc]) -> str:
     h = hashlib.sha256(f"pipeline={PIPELINE_VERSION}\n".encode())
     for doc in sorted(docs, key=lambda d: d.source):
-        side = json.dumps(doc.sidecar, sort_keys=True, ensure_ascii=False)
+        side = json.dumps([doc.sidecar, doc.stated, doc.pages], sort_keys=True, ensure_ascii=False)
         h.update(f"{doc.source}\t{doc.content_hash}\t{side}\n".encode())
     return h.hexdigest()
 

@@ -24,7 +24,9 @@ from . import ann
 from .bridge import Bridge
 from .lexical import LexicalIndex
 
-FORMAT_VERSION = 5  # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy
+# 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
+# the PDF page of each paragraph
+FORMAT_VERSION = 6
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -324,6 +326,7 @@ def _article(row: dict) -> Article:
         date=row.get("date"),
         language=row.get("language", "en"),
         content_hash=row.get("content_hash", ""),
+        url=row.get("url"),
     )
 
 
@@ -331,7 +334,7 @@ def _article_row(article: Article) -> dict:
     return article.meta() | {
         "text": article.text,
         "content_hash": article.content_hash,
-        "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end] for p in article.paragraphs],
+        "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end, p.page] for p in article.paragraphs],
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from ..records import Article, Paragraph
 from .clean import clean
 from .load import RawDoc
@@ -15,7 +17,7 @@ def build_article(doc: RawDoc) -> Article | None:
     cleaned = clean(doc.text)
     if not cleaned.body:
         return None
-    meta = extract(cleaned, doc.sidecar)
+    meta = extract(cleaned, doc.sidecar, doc.stated)
     parts: list[str] = []
     paragraphs: list[Paragraph] = []
     pos = 0
@@ -23,7 +25,8 @@ def build_article(doc: RawDoc) -> Article | None:
         if parts:
             parts.append(PARAGRAPH_SEP)
             pos += len(PARAGRAPH_SEP)
-        paragraphs.append(Paragraph(number, pos, pos + len(line.text), line.start, line.end))
+        page = bisect_right(doc.pages, line.start) if doc.pages else None
+        paragraphs.append(Paragraph(number, pos, pos + len(line.text), line.start, line.end, page))
         parts.append(line.text)
         pos += len(line.text)
     return Article(
@@ -36,5 +39,6 @@ def build_article(doc: RawDoc) -> Article | None:
         date=meta.date,
         language=meta.language,
         content_hash=doc.content_hash,
+        url=meta.url,
     )
 

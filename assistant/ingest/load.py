@@ -1,4 +1,4 @@
-"""Read article files from a corpus folder: UTF-8 .txt/.md, with optional NAME.meta.json sidecars."""
+"""Read article files from a corpus folder (.txt/.md, HTML, PDF, DOCX), with optional NAME.meta.json sidecars."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CorpusError
+from .formats import SUFFIXES, TEXT_SUFFIXES, Extracted, extract
 
-SUFFIXES = (".txt", ".md")
 MAX_BYTES = 20 * 1024 * 1024  # larger files are skipped: no news article is this long
 
 
 @dataclass(frozen=True)
 class RawDoc:
+    """One file's article text (the file itself for .txt/.md, the extracted text otherwise) and metadata."""
+
     source: str  # path relative to the corpus folder, POSIX style
     text: str
     sidecar: dict = field(default_factory=dict)
+    stated: dict = field(default_factory=dict)  # what the file format states: title, outlet, author, date, url
+    pages: tuple[int, ...] = ()  # PDFs: the offset in text at which each page starts
 
     @property
     def content_hash(self) -> str:
@@ -41,12 +45,23 @@ def read_sidecar(path: Path) -> tuple[dict, str | None]:
     return data, None
 
 
-def read_article(path: Path) -> str:
-    """Decode one article file, raising CorpusError with a one-line reason when it is unreadable."""
+def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise CorpusError(f"skipped, {size / 1e6:.0f} MB is larger than the {MAX_BYTES // 2**20} MiB limit")
-    data = path.read_bytes()
+    return path.read_bytes()
+
+
+def read_document(path: Path) -> Extracted:
+    """The article text of a file of any supported format, or CorpusError with a one-line reason."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return Extracted(read_article(path))
+    return extract(path.suffix, read_bytes(path))
+
+
+def read_article(path: Path) -> str:
+    """Decode one .txt/.md article file, raising CorpusError with a one-line reason when it is unreadable."""
+    data = read_bytes(path)
     if b"\x00" in data:
         raise CorpusError("skipped, binary file (contains NUL bytes)")
     try:
@@ -88,7 +103,7 @@ def load_corpus(folder: Path) -> tuple[list[RawDoc], list[str]]:
     for path in corpus_files(folder, warnings):
         source = path.relative_to(folder).as_posix()
         try:
-            text = read_article(path)
+            found = read_document(path)
         except CorpusError as exc:
             warnings.append(f"{source}: {exc}")
             continue
@@ -98,7 +113,7 @@ def load_corpus(folder: Path) -> tuple[list[RawDoc], list[str]]:
         sidecar, problem = read_sidecar(path)
         if problem:
             warnings.append(problem)
-        doc = RawDoc(source, text, sidecar)
+        doc = RawDoc(source, found.text, sidecar, found.stated, found.pages)
         if doc.content_hash in seen:
             warnings.append(f"{source}: skipped, same text as {seen[doc.content_hash]}")
             continue

@@ -1,4 +1,4 @@
-"""Extract title, outlet, author, date and language from a cleaned scrape; sidecars override."""
+"""Title, outlet, author, date, language from a cleaned scrape's lines; the file's metadata, then sidecars, override."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ KNOWN_OUTLETS = {
     "kwangju.co.kr": ("광주일보", "Kwangju Ilbo"),
     "jnilbo.com": ("전남일보", "Jeonnam Ilbo"),
 }
-FIELDS = ("title", "outlet", "author", "date", "language")
+FIELDS = ("title", "outlet", "author", "date", "language", "url")
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Meta:
     author: str | None
     date: str | None
     language: str
+    url: str | None = None
 
 
 def tidy_name(name: str) -> str:
@@ -119,7 +120,8 @@ def find_outlet(header: list[str], body: list[str], trailer: list[str], language
     return None
 
 
-def extract(cleaned: Cleaned, sidecar: dict | None = None) -> Meta:
+def extract(cleaned: Cleaned, sidecar: dict | None = None, stated: dict | None = None) -> Meta:
+    """Metadata guessed from the lines, overridden by what the file format states, then by the sidecar."""
     header = [ln.text for ln in cleaned.header]
     body = [ln.text for ln in cleaned.body]
     trailer = [ln.text for ln in cleaned.trailer]
@@ -130,9 +132,11 @@ def extract(cleaned: Cleaned, sidecar: dict | None = None) -> Meta:
         "author": find_author(header, body, trailer),
         "date": find_date(header + body[:3] + trailer),
         "language": language,
+        "url": None,
     }
-    for key in FIELDS:
-        value = (sidecar or {}).get(key)
-        if isinstance(value, str) and value.strip():
-            found[key] = value.strip()
+    for overrides in (stated or {}, sidecar or {}):
+        for key in FIELDS:
+            value = overrides.get(key)
+            if isinstance(value, str) and value.strip():
+                found[key] = value.strip()
     return Meta(**found)

@@ -20,12 +20,14 @@ class BriefingItem:
     paragraph: int
     question: str = ""
     note: str = ""
+    page: int | None = None  # PDF page of the quote
+    url: str | None = None
 
     @classmethod
     def from_citation(cls, citation: Citation | dict, question: str = "") -> BriefingItem:
         c = citation if isinstance(citation, dict) else citation.to_dict()
         return cls(c["quote"], c["source"], c["title"], c.get("outlet"), c.get("author"), c.get("date"),
-                   int(c["paragraph"]), question)
+                   int(c["paragraph"]), question, page=c.get("page"), url=c.get("url"))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -35,10 +37,11 @@ class BriefingItem:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
 
     def reference(self, language: str = "en") -> str:
-        """One footnote line: title, outlet, author, date, paragraph, file."""
+        """One footnote line: title, outlet, author, date, paragraph, page (PDFs), file, web address."""
         para = t("paragraph", language, n=self.paragraph)
+        page = t("page", language, n=self.page) if self.page is not None else None
         title = self.title if self.title[:1] in "\"“'‘" else f"“{self.title}”"
-        parts = [title, self.outlet, self.author, self.date, para, self.source]
+        parts = [title, self.outlet, self.author, self.date, para, page, self.source, self.url]
         return ", ".join(p for p in parts if p)
 
 
