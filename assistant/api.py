@@ -13,7 +13,7 @@ import numpy as np
 from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
 from .conversation import resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
-from .errors import IndexFormatError, IndexUnusableError, InputError
+from .errors import AssistantError, IndexFormatError, IndexUnusableError, InputError
 from .fuse import diversify
 from .index import build as builder
 from .index import store
@@ -143,6 +143,29 @@ class Assistant:
 
     def articles(self) -> list[Article]:
         return list(self.index.articles)
+
+    def corpus_status(self, corpus: str | Path | None = None) -> list[dict]:
+        """Every article file of the corpus with its status in the current index: indexed, duplicate
+        (detail: the copy that is cited), skipped (detail: why), or pending (added since the build)."""
+        from .ingest.load import corpus_files
+
+        index = self.index
+        folder = Path(corpus) if corpus else Path(index.manifest.corpus)
+        report = index.corpus_report["files"]
+        try:
+            present = [p.relative_to(folder).as_posix() for p in corpus_files(folder)]
+        except AssistantError:
+            present = []
+        out = []
+        for source in sorted(set(present) | set(report)):
+            entry = report.get(source, {"status": "pending", "detail": None})
+            if source not in present:
+                entry = {"status": "removed", "detail": None}
+            article = index.article(source)
+            meta = article.meta() | {"url": article.url} if article else {"source": source}
+            out.append({"source": source, "status": entry["status"], "detail": entry.get("detail"),
+                        **{k: meta.get(k) for k in ("title", "outlet", "author", "date", "url")}})
+        return out
 
     def article(self, source: str) -> Article:
         article = self.index.article(source)

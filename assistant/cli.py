@@ -46,6 +46,8 @@ def format_answer(answer) -> str:
         page = f", page {c.page}" if c.page is not None else ""
         lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
         lines.append(f"    — {source}, paragraph {c.paragraph}{page} ({c.source}; similarity {c.similarity:.2f})")
+        if c.also_in:
+            lines.append("    also in: " + "; ".join(d.get("outlet") or d["source"] for d in c.also_in))
         if c.url:
             lines.append(f"    {c.url}")
     return "\n".join(lines)

@@ -126,6 +126,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
                 answers=answered and hit.score >= RELATED_CUT,
                 page=article.page_of(paragraph),
                 url=article.url,
+                also_in=tuple(index.also_in(article.source)),
             )
         )
     return citations

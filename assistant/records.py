@@ -100,9 +100,13 @@ class Citation:
     answers: bool = True  # False: shown as related reading, not as an answer to the question
     page: int | None = None  # PDF page of the quote; None for other formats
     url: str | None = None  # the article's web address, when known
+    # The same story elsewhere (near-duplicates indexed once): source, title, outlet, author, date, url.
+    also_in: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["also_in"] = [dict(d) for d in self.also_in]
+        return out
 
 
 @dataclass(frozen=True)

@@ -270,9 +270,10 @@ def test_build_warns_about_skipped_files(tmp_path, make_corpus):
 def _many_passage_corpus(make_corpus) -> Path:
     files = {}
     for n in range(6):
+        # Distinct articles on one topic (each sentence names its port), not near-duplicates of each other.
         paras = [
-            f"Robot cranes at the container port number {n} load ship cargo safely in test {i}. "
-            f"Engineers at the harbor praised robot crane {i} again."
+            f"Robot cranes at port{n} load ship{n} cargo safely in port{n} test {i}. "
+            f"Engineers at harbor{n} praised robot crane{n} number {i} again."
             for i in range(20)
         ]
         files[f"port{n}.txt"] = f"Robots at port {n}\n\n" + "\n\n".join(paras)

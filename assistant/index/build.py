@@ -17,6 +17,7 @@ from ..encoders.base import PassageTexts
 from ..errors import CorpusError
 from ..ingest.articles import build_article
 from ..ingest.chunk import passages as chunk_passages
+from ..ingest.dedupe import duplicate_groups
 from ..ingest.load import RawDoc, corpus_files, load_corpus, sidecar_path
 from ..names import corpus_names
 from ..records import Article, Passage
@@ -28,8 +29,9 @@ from .lexical import LexicalIndex
 
 # Bump when cleaning, chunking or index terms change: indexes built before become stale. 4: Korean
 # analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
-# paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses.
-PIPELINE_VERSION = 7
+# paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses;
+# 8: near-duplicates are indexed once.
+PIPELINE_VERSION = 8
 CACHE = "cache"
 
 
@@ -54,7 +56,7 @@ def build(
     """Index every readable article of corpus into a new build under out, then switch to it."""
     started = time.perf_counter()
     docs, warnings = load_corpus(corpus)
-    articles, passages = _articles_and_passages(docs, warnings)
+    articles, passages, report = _articles_and_passages(docs, warnings)
     if not passages:
         raise CorpusError(f"no readable articles in {corpus}; add .txt, .md, .html, .pdf or .docx files")
 
@@ -86,25 +88,49 @@ def build(
     )
     path = store.write(
         out, manifest, articles, passages, embedded.passages, embedded.sentences, embedded.titles, dense,
-        LexicalIndex.build(token_lists), terms, embedded.terms, corpus_names(articles, korean_names),
+        LexicalIndex.build(token_lists), terms, embedded.terms, corpus_names(articles, korean_names), report,
     )
     cache.save()
     return BuildReport(path, len(articles), len(passages), sentences, time.perf_counter() - started,
                        warnings, embedded.encoded, embedded.reused)
 
 
-def _articles_and_passages(docs: list[RawDoc], warnings: list[str]) -> tuple[list[Article], list[Passage]]:
-    """Clean each document into an article and cut it into passages; note the ones left empty."""
-    articles: list[Article] = []
-    passages: list[Passage] = []
+def _articles_and_passages(
+    docs: list[RawDoc], warnings: list[str]
+) -> tuple[list[Article], list[Passage], dict]:
+    """Clean each document into an article, keep one copy of each story, cut the kept ones into passages.
+
+    Also the corpus report the index keeps: every file's status, and each kept article's duplicates.
+    """
+    built: list[tuple[RawDoc, Article]] = []
     for doc in docs:
         article = build_article(doc)
         if article is None:
             warnings.append(f"{doc.source}: skipped, no article text left after removing boilerplate")
             continue
+        built.append((doc, article))
+    groups = duplicate_groups([article for _, article in built])
+    copy_of = {dup: kept for kept, dups in groups.items() for dup in dups}
+    by_source = {article.source: article for _, article in built}
+    files: dict[str, dict] = {}
+    for line in warnings:  # "source: reason"
+        source, _, reason = line.partition(": ")
+        files[source] = {"status": "skipped", "detail": reason}
+    articles: list[Article] = []
+    passages: list[Passage] = []
+    for doc, article in built:
+        if article.source in copy_of:
+            kept = copy_of[article.source]
+            warnings.append(f"{article.source}: near-duplicate of {kept}; cited with it")
+            files[article.source] = {"status": "duplicate", "detail": kept}
+            continue
+        files[article.source] = {"status": "indexed", "detail": None}
         articles.append(article)
         passages.extend(chunk_passages(article, doc.text, first_id=len(passages)))
-    return articles, passages
+    duplicates = {
+        kept: [by_source[d].meta() | {"url": by_source[d].url} for d in dups] for kept, dups in groups.items()
+    }
+    return articles, passages, {"files": files, "duplicates": duplicates}
 
 
 def _embedding_texts(articles: list[Article], passages: list[Passage]) -> list[PassageTexts]:

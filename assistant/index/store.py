@@ -25,8 +25,8 @@ from .bridge import Bridge
 from .lexical import LexicalIndex
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
-# the PDF page of each paragraph
-FORMAT_VERSION = 6
+# the PDF page of each paragraph; 7: corpus.json (near-duplicates and the status of every file)
+FORMAT_VERSION = 7
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -144,6 +144,7 @@ class Index:
         bridge: Bridge,
         names: set[str],
         path: Path | None = None,
+        corpus_report: dict | None = None,
     ) -> None:
         self.manifest = manifest
         self.articles = articles
@@ -157,6 +158,9 @@ class Index:
         self.bridge = bridge
         self.names = names
         self.path = path
+        # {"files": {source: {"status": indexed|duplicate|skipped, "detail": ...}},
+        #  "duplicates": {kept source: [metadata of each near-duplicate]}}
+        self.corpus_report = corpus_report or {"files": {}, "duplicates": {}}
         self.by_source = {a.source: i for i, a in enumerate(articles)}
         self.languages = np.array([a.language for a in articles])[passages.article]  # per passage
         self.korean_text = "\n".join(a.title + "\n" + a.text for a in articles if a.language == "ko")
@@ -193,6 +197,7 @@ class Index:
                 Bridge(path),
                 Names((path / "names.txt").read_text(encoding="utf-8").split("\n")),
                 path,
+                json.loads((path / "corpus.json").read_text(encoding="utf-8")),
             )
         except Exception as exc:  # numpy, zipfile, faiss and json each fail their own way on a damaged file
             raise IndexUnusableError(
@@ -210,6 +215,10 @@ class Index:
 
     def __len__(self) -> int:
         return len(self.passages.start)
+
+    def also_in(self, source: str) -> list[dict]:
+        """The near-duplicates of an indexed article (same story elsewhere), with their metadata."""
+        return self.corpus_report["duplicates"].get(source, [])
 
     def article(self, source: str) -> Article | None:
         row = self.by_source.get(source)
@@ -352,6 +361,7 @@ def write(
     terms: dict[str, list[tuple[str, str]]],
     term_vectors: dict[str, np.ndarray],
     names: set[str],
+    corpus_report: dict | None = None,
 ) -> Path:
     """Write a new build folder beside the others, then point out/current at it (atomically)."""
     import faiss
@@ -377,6 +387,8 @@ def write(
         lexical.save(tmp / "lexical")
         Bridge.save(tmp, terms, term_vectors)
         (tmp / "names.txt").write_text("\n".join(sorted(names)), encoding="utf-8")
+        report = corpus_report or {"files": {}, "duplicates": {}}
+        (tmp / "corpus.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
         (tmp / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         final = builds / build_id
         os.replace(tmp, final)

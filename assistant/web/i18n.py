@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
                      "en": "{n} related passages are in the cards below."},
     "followup_note": {"ko": "앞의 질문에 이어서 찾았습니다.", "en": "Read together with your earlier question."},
     "byline": {"ko": "기사 정보", "en": "About the article"},
+    "also_in": {"ko": "같은 기사가 실린 곳", "en": "Also in"},
     # The exported briefing document.
     "briefing_title": {"ko": "브리핑 자료", "en": "Briefing"},
     "sources": {"ko": "출처", "en": "Sources"},

@@ -55,8 +55,18 @@ def citation_card(c: dict, lang: str, answered: bool) -> str:
         f'<div class="cite-rank">[{c["rank"]}]{badge}</div>'
         f'<blockquote class="cite-passage">{highlighted_passage(c)}</blockquote>'
         f'<div class="cite-meta">{esc(citation_line(c, lang))}'
-        f' <span class="cite-file">{esc(c["source"])}</span></div></div>'
+        f' <span class="cite-file">{esc(c["source"])}</span></div>{also_in_line(c, lang)}</div>'
     )
+
+
+def also_in_line(c: dict, lang: str) -> str:
+    """Where else the same story appeared (near-duplicates cited once), or nothing."""
+    copies = c.get("also_in") or []
+    if not copies:
+        return ""
+    places = [" ".join(x for x in (d.get("outlet") or d.get("title"), f"({d['date']})" if d.get("date") else "") if x)
+              for d in copies]
+    return f'<div class="cite-also">{esc(t("also_in", lang))}: {esc(" · ".join(places))}</div>'
 
 
 def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
