@@ -63,8 +63,15 @@ def build(
     # One Korean analysis per passage serves BM25, the term bridge and the name check.
     analysed = [tokenize_with_names(p.text) for p in passages]
     token_lists = [tokens for tokens, _ in analysed]
-    korean_names = {name for _, names in analysed for name in names}
-    korean_names |= {n for a in articles if a.language == "ko" for n in tokenize_with_names(a.title)[1]}
+    # Each Korean article's proper nouns, so that questions can find them by their romanisations.
+    per_article: dict[str, set[str]] = {}
+    for passage, (_, names) in zip(passages, analysed, strict=True):
+        per_article.setdefault(passage.source, set()).update(names)
+    for article in articles:
+        if article.language == "ko":
+            per_article.setdefault(article.source, set()).update(tokenize_with_names(article.title)[1])
+    report["names"] = {source: sorted(names) for source, names in per_article.items() if names}
+    korean_names = {name for names in per_article.values() for name in names}
     terms = bridge.collect_terms([p.text for p in passages], token_lists)
 
     cache = VectorCache(out / CACHE, encoder.name, encoder.dim)

@@ -25,7 +25,8 @@ from .bridge import Bridge
 from .lexical import LexicalIndex
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
-# the PDF page of each paragraph; 7: corpus.json (near-duplicates and the status of every file)
+# the PDF page of each paragraph; 7: corpus.json (near-duplicates, the status of every file, Korean names per
+# article)
 FORMAT_VERSION = 7
 CURRENT = "current"
 BUILDS = "builds"
@@ -263,7 +264,10 @@ class Index:
             text = article.title + "\n" + article.text
             found, glued = latin_words(text)
             if article.language == "ko":
-                for name in set(tokenize_with_names(text)[1]):
+                names = self.corpus_report.get("names", {}).get(article.source)
+                if names is None:  # an index made from arrays (benchmarks) has no names list
+                    names = tokenize_with_names(text)[1]
+                for name in set(names):
                     if 2 <= len(name) <= 4:
                         found.update(spellings(name)[:CORPUS_SPELLINGS])
             words = self._words[row] = (found, glued)
