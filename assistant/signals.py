@@ -70,8 +70,19 @@ class TextSignals:
     heading: bool
 
 
-def text_signals(text: str) -> TextSignals:
-    return TextSignals(latin_words(text), has_number(text), has_date(text), has_person(text), is_heading(text))
+FLAGS = ("number", "date", "person", "heading")  # bit order of signal_flags
+
+
+def signal_flags(text: str) -> int:
+    """The text's yes/no signals as bits (stored per passage at build time)."""
+    checks = (has_number, has_date, has_person, is_heading)
+    return sum(1 << bit for bit, check in enumerate(checks) if check(text))
+
+
+def text_signals(text: str, flags: int | None = None) -> TextSignals:
+    """The signals of a text; flags: its signal_flags when already known (from the index)."""
+    flags = signal_flags(text) if flags is None else flags
+    return TextSignals(latin_words(text), *(bool(flags >> bit & 1) for bit in range(len(FLAGS))))
 
 
 @dataclass(frozen=True)

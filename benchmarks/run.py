@@ -176,7 +176,7 @@ def derived_index(base: Index, copies: int, seed: int = 0) -> tuple[Index, np.nd
     counts = np.tile(bp.sentence_count, copies)
     table = PassageTable(
         article=np.tile(bp.article, copies), start=np.tile(bp.start, copies), end=np.tile(bp.end, copies),
-        paragraph=np.tile(bp.paragraph, copies), sentence_count=counts,
+        paragraph=np.tile(bp.paragraph, copies), sentence_count=counts, flags=np.tile(bp.flags, copies),
         first_sentence=np.concatenate(([0], np.cumsum(counts, dtype=np.int64)[:-1])),
     )
     sentences = SentenceTable(

@@ -26,8 +26,8 @@ from .lexical import LexicalIndex
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
 # the PDF page of each paragraph; 7: corpus.json (near-duplicates, the status of every file, Korean names per
-# article)
-FORMAT_VERSION = 7
+# article); 8: signal flags per passage
+FORMAT_VERSION = 8
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -81,11 +81,15 @@ class PassageTable:
     paragraph: np.ndarray  # int32 paragraph number of the first sentence
     first_sentence: np.ndarray  # int64 first row in the SentenceTable; a passage's sentences are contiguous
     sentence_count: np.ndarray  # int32
+    flags: np.ndarray  # uint8 signals.signal_flags: holds a figure, a date, a person; is a heading
 
     @classmethod
     def of(cls, passages: list[Passage], article_row: dict[str, int]) -> PassageTable:
+        from ..signals import signal_flags
+
         counts = np.array([len(p.sentences) for p in passages], dtype=np.int32)
         return cls(
+            flags=np.array([signal_flags(p.text) for p in passages], dtype=np.uint8),
             article=np.array([article_row[p.source] for p in passages], dtype=np.int32),
             start=np.array([p.start for p in passages], dtype=np.int64),
             end=np.array([p.end for p in passages], dtype=np.int64),
@@ -168,6 +172,8 @@ class Index:
         self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
         self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
         self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
+        self._by_article: np.ndarray | None = None  # passage ids sorted by article row, on demand
+        self._sorted_articles: np.ndarray | None = None
 
     @classmethod
     def open(cls, index_dir: Path) -> Index:
@@ -248,6 +254,14 @@ class Index:
         rows = self.sentence_rows(pid)
         return np.asarray(self.sentence_vectors[rows.start : rows.stop], dtype=np.float32)
 
+    def passages_of_article(self, row: int) -> np.ndarray:
+        """The passage ids of one article (through one sort of the article column, made on first use)."""
+        if self._by_article is None:
+            self._by_article = np.argsort(self.passages.article, kind="stable")
+            self._sorted_articles = self.passages.article[self._by_article]
+        lo, hi = np.searchsorted(self._sorted_articles, [row, row + 1])
+        return self._by_article[lo:hi]
+
     def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
         return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
 
@@ -281,7 +295,7 @@ class Index:
         if found is None:
             if len(self._signals) >= SIGNAL_CACHE:
                 self._signals.clear()
-            found = self._signals[pid] = text_signals(self.passage_text(pid))
+            found = self._signals[pid] = text_signals(self.passage_text(pid), int(self.passages.flags[pid]))
         return found
 
     def passage_text(self, pid: int) -> str:
@@ -292,7 +306,7 @@ class Index:
         """The normalised mean of an article's passage vectors, computed once."""
         centroid = self._centroids.get(row)
         if centroid is None:
-            vectors = np.asarray(self.passage_vectors[self.passages_of_articles([row])], dtype=np.float32)
+            vectors = np.asarray(self.passage_vectors[self.passages_of_article(row)], dtype=np.float32)
             mean = vectors.mean(axis=0)
             centroid = self._centroids[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return centroid
