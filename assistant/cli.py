@@ -149,7 +149,8 @@ def cmd_serve(args) -> int:
     # A stopped server exits through Python, so its temporary export folder is removed (atexit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
-    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress)
+    # Rebuilds while serving happen in the background (web/rebuild.py), never inside a question.
+    assistant = Assistant(args.index, encoder=args.encoder, notify=_notice, progress=_progress, auto_rebuild=False)
     reason = assistant.rebuild_reason(Path(args.corpus))
     if reason is not None:
         _notice(f"{reason}; building the index from {args.corpus}")
@@ -158,9 +159,13 @@ def cmd_serve(args) -> int:
             print(f"assistant: warning: {warning}", file=sys.stderr)
     assistant.ask("warm-up")  # load the models before the first visitor
     password = args.password or os.environ.get("ASSISTANT_PASSWORD")
+    staff_password = args.staff_password or os.environ.get("ASSISTANT_STAFF_PASSWORD")
     user = os.environ.get("ASSISTANT_USER", "staff")
     print(f"serving on http://{args.host}:{args.port}" + (f" (user {user!r}, password required)" if password else ""))
-    launch(assistant, host=args.host, port=args.port, password=password, user=user, max_queue=args.queue)
+    if staff_password:
+        print(f"corpus page on http://{args.host}:{args.port}/staff/ (user {user!r}, staff password)")
+    launch(assistant, host=args.host, port=args.port, password=password, user=user, max_queue=args.queue,
+           corpus=Path(args.corpus), staff_password=staff_password)
     return 0
 
 
@@ -189,10 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--index", default=DEFAULT_INDEX)
-    p.add_argument("--corpus", default=DEFAULT_CORPUS, help="articles to build from when the index is missing or stale")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS,
+                   help="the articles: built from when the index is missing or stale, watched while serving")
     p.add_argument("--encoder", default=None)
     p.add_argument("--password", default=None, help="require this password (or set ASSISTANT_PASSWORD); user 'staff' "
                    "or ASSISTANT_USER")
+    p.add_argument("--staff-password", default=None, help="serve the corpus page at /staff behind this password "
+                   "(or set ASSISTANT_STAFF_PASSWORD); without it the page is not served")
     p.add_argument("--queue", type=int, default=64, help="requests that may wait before new ones are turned away")
     p.set_defaults(func=cmd_serve)
 

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
 CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (make browser)", allow_module_level=True)
@@ -41,6 +39,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 CITATION_KEYS = {"rank", "score", "source", "title", "outlet", "author", "date", "paragraph", "passage", "quote"}
 # gradio's queue calls pandas APIs that pandas 3 deprecates; not this project's concern.
 pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
     pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]

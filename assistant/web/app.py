@@ -16,8 +16,11 @@ from ..language import language_of
 from ..records import Filters
 from . import briefing as basket
 from .briefing import BriefingItem
+from .corpus import MAX_UPLOAD_BYTES
 from .i18n import t
+from .rebuild import POLL_SECONDS, Rebuilder
 from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape, md_unescape
+from .staff import StaffHandlers, build_staff_app
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -293,13 +296,57 @@ def _typed_api(h: Handlers, gr):
     return ask
 
 
-def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, password: str | None = None,
-           user: str = "staff", max_queue: int = 64, **kwargs):
-    """Serve the app with a bounded queue; password protection covers the page and the API."""
+STAFF_PATH = "/staff"  # the corpus page; not served at all unless a staff password is configured
+
+
+def server_app(assistant: Assistant, corpus: str | Path | None = None, password: str | None = None,
+               staff_password: str | None = None, user: str = "staff", max_queue: int = 64,
+               rebuilder: Rebuilder | None = None):
+    """The FastAPI app: the public Q&A page at /, and the corpus page at /staff only when staff_password is set.
+
+    password puts the public page (and its API) behind a login too; staff_password is the corpus page's own.
+    The corpus page is a separate Blocks, so none of its actions is an endpoint of the public app.
+    """
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import RedirectResponse
+
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    if staff_password:
+        if corpus is None or rebuilder is None:
+            raise InputError("the corpus page needs the corpus folder and a rebuilder")
+        staff = build_staff_app(StaffHandlers(assistant, corpus, rebuilder))
+        staff.queue(max_size=max_queue, default_concurrency_limit=1)  # one corpus change at a time
+        app.add_api_route(STAFF_PATH, lambda: RedirectResponse(STAFF_PATH + "/"), include_in_schema=False)
+        gr.mount_gradio_app(app, staff, path=STAFF_PATH, auth=(user, staff_password), css=CSS, footer_links=[],
+                            run_history=False, show_error=True, max_file_size=MAX_UPLOAD_BYTES)
     demo = build_app(assistant)
     demo.queue(max_size=max_queue, default_concurrency_limit=2)
-    auth = (user, password) if password else None
-    return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"], run_history=False,
-                       # Every API call gets a session; a bounded store keeps memory steady under load.
-                       state_session_capacity=SESSION_CAPACITY,
-                       show_error=True, **kwargs)
+    demo.state_session_capacity = SESSION_CAPACITY  # every API call gets a session; a bounded store keeps memory steady
+    gr.mount_gradio_app(app, demo, path="/", auth=(user, password) if password else None, css=CSS,
+                        footer_links=["api"], run_history=False, show_error=True)
+    return app
+
+
+def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, password: str | None = None,
+           user: str = "staff", max_queue: int = 64, corpus: str | Path | None = None,
+           staff_password: str | None = None, poll_seconds: float | None = POLL_SECONDS, **kwargs):
+    """Serve the app with a bounded queue. With a corpus folder, its changes rebuild the index in the background.
+
+    Without a staff password this is Gradio's own launch (kwargs such as prevent_thread_lock pass through),
+    with password covering the page and the API; with one, the FastAPI app of server_app under uvicorn.
+    """
+    rebuilder = Rebuilder(assistant, corpus, poll_seconds).start() if corpus is not None else None
+    if not staff_password:
+        demo = build_app(assistant)
+        demo.queue(max_size=max_queue, default_concurrency_limit=2)
+        auth = (user, password) if password else None
+        return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"],
+                           run_history=False, state_session_capacity=SESSION_CAPACITY, show_error=True, **kwargs)
+    import uvicorn
+
+    app = server_app(assistant, corpus, password, staff_password, user, max_queue, rebuilder)
+    try:
+        uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
+    finally:
+        rebuilder.stop(timeout=1)

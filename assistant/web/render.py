@@ -143,7 +143,42 @@ def briefing_item_html(item, n: int, lang: str) -> str:
     )
 
 
+def corpus_table(rows: list[dict], lang: str) -> str:
+    """The staff page's list of article files: file, status, detail and metadata, all escaped."""
+    if not rows:
+        return f'<p id="corpus-empty">{esc(t("no_articles", lang))}</p>'
+    keys = ("col_file", "col_status", "meta_title", "meta_outlet", "meta_author", "meta_date", "meta_url", "col_detail")
+    head = "".join(f"<th>{esc(t(k, lang).split(' (')[0])}</th>" for k in keys)
+    body = []
+    for r in rows:
+        status = r.get("status", "pending")
+        cells = [f'<td class="corpus-file">{esc(r["source"])}</td>',
+                 f'<td class="corpus-status {esc(status)}">{esc(t("status_" + status, lang))}</td>',
+                 *(f"<td>{esc(r.get(k))}</td>" for k in ("title", "outlet", "author", "date", "url", "detail"))]
+        body.append(f'<tr data-source="{esc(r["source"])}" data-status="{esc(status)}">{"".join(cells)}</tr>')
+    return f'<table class="corpus-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def rebuild_line(state: dict, lang: str) -> str:
+    """One line on the staff page about the background rebuild."""
+    if state.get("running"):
+        text = t("index_building", lang, stage=state.get("stage") or "", done=state.get("done", 0),
+                 total=state.get("total", 0))
+        kind = "building"
+    elif state.get("pending"):
+        text, kind = t("index_waiting", lang), "building"
+    elif state.get("error"):
+        text, kind = t("index_failed", lang, error=state["error"]), "failed"
+    else:
+        text, kind = t("index_ready", lang), "ready"
+    return f'<p class="rebuild {kind}" data-builds="{int(state.get("builds", 0))}">{esc(text)}</p>'
+
+
 CSS = """
+.corpus-table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+.corpus-table th, .corpus-table td { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
+.corpus-status.skipped, .rebuild.failed { color: #b00020; }
+.corpus-status.pending, .rebuild.building { color: #8a6d00; }
 .cite-card {border:1px solid var(--border-color-primary); border-radius:8px; padding:10px 12px; margin:6px 0;}
 .cite-card.nearest {opacity:.85; border-style:dashed;}
 .cite-card.related {border-style:dashed;}
