@@ -17,6 +17,7 @@ from ..records import Filters
 from . import briefing as basket
 from .briefing import BriefingItem
 from .corpus import MAX_UPLOAD_BYTES
+from .gradio_errors import guarded
 from .i18n import t
 from .rebuild import POLL_SECONDS, Rebuilder
 from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape, md_unescape
@@ -154,15 +155,6 @@ def build_app(assistant: Assistant, lang: str = "ko"):
     articles = assistant.articles()
     article_choices = [(a.title, a.source) for a in articles]
     outlet_choices = sorted({a.outlet for a in articles if a.outlet})
-
-    def guarded(fn):
-        def run(*args):
-            try:
-                return fn(*args)
-            except AssistantError as exc:
-                raise gr.Error(str(exc)) from None
-
-        return run
 
     with gr.Blocks(title=t("title", lang)) as demo:
         ui_lang = gr.State(lang)

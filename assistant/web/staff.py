@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import AssistantError, InputError
+from ..errors import InputError
 from . import corpus as articles
+from .gradio_errors import guarded
 from .i18n import t
 from .rebuild import Rebuilder
 from .render import corpus_table, esc, rebuild_line
@@ -74,15 +75,6 @@ def build_staff_app(handlers: StaffHandlers, lang: str = "ko"):
     import gradio as gr
 
     h = handlers
-
-    def guarded(fn):
-        def run(*args):
-            try:
-                return fn(*args)
-            except AssistantError as exc:
-                raise gr.Error(str(exc)) from None
-
-        return run
 
     def changed(result):
         message, line, table, sources = result
