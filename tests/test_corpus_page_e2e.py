@@ -6,8 +6,6 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +23,7 @@ CHROMIUM = "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
     pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} (make browser)", allow_module_level=True)
 
-from conftest import SMALL_ARTICLES, write_corpus  # noqa: E402
+from conftest import SMALL_ARTICLES, running, write_corpus  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from assistant import Assistant  # noqa: E402
@@ -47,28 +45,14 @@ expect.set_options(timeout=WAIT)
 
 @pytest.fixture
 def server(tmp_path) -> Iterator[str]:
-    import socket
-
-    import uvicorn
-
     corpus = write_corpus(tmp_path / "corpus", SMALL_ARTICLES)
     assistant = Assistant(tmp_path / "index", encoder="hashing", auto_rebuild=False)
     assistant.build(corpus)
     rebuilder = Rebuilder(assistant, corpus, poll_seconds=1).start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = server_app(assistant, corpus, staff_password=PASSWORD, rebuilder=rebuilder)
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    while not uv.started:
-        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with running(server_app(assistant, corpus, staff_password=PASSWORD, rebuilder=rebuilder)) as url:
+            yield url
     finally:
-        uv.should_exit = True
-        thread.join(10)
         rebuilder.stop()
 
 

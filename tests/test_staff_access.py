@@ -6,9 +6,6 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -21,33 +18,10 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationW
 STAFF_PASSWORD = "correct horse"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(app) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
     """The same app twice: with a staff password, and with none (no corpus page at all)."""
-    from conftest import SMALL_ARTICLES, write_corpus
+    from conftest import SMALL_ARTICLES, running, write_corpus
 
     from assistant import Assistant
 
@@ -58,12 +32,10 @@ def servers(tmp_path_factory) -> Iterator[dict[str, str]]:
     rebuilder = Rebuilder(assistant, corpus, poll_seconds=None).start()
     with_staff = server_app(assistant, corpus, staff_password=STAFF_PASSWORD, rebuilder=rebuilder)
     without = server_app(assistant, corpus, rebuilder=rebuilder)
-    staff_url, open_url = serve(with_staff), serve(without)
     try:
-        yield {"staff": next(staff_url), "open": next(open_url)}
+        with running(with_staff) as staff_url, running(without) as open_url:
+            yield {"staff": staff_url, "open": open_url}
     finally:
-        for gen in (staff_url, open_url):
-            next(gen, None)
         rebuilder.stop()
 
 
