@@ -47,7 +47,7 @@ def test_public_page_and_ask_api_stay_open(servers):
     for url in servers.values():
         assert httpx.get(url + "/", timeout=10).status_code == 200
         info = httpx.get(url + "/gradio_api/info", timeout=10).json()
-        assert list(info["named_endpoints"]) == ["/ask"]  # no corpus action is an API endpoint
+        assert list(info["named_endpoints"]) == ["/ask", "/article"]  # no corpus action is an API endpoint
         assert info["unnamed_endpoints"] == {}
         config = httpx.get(url + "/config", timeout=10).text
         assert "corpus-message" not in config and "rebuild-status" not in config
@@ -78,7 +78,7 @@ def test_staff_page_opens_with_the_password_and_exposes_no_api(servers):
         # private, except Gradio's own trigger that draws the gr.render block ("undocumented", never listed)
         assert all(d.get("api_visibility") != "public" for d in config.json()["dependencies"])
         # the staff login does not open anything on the public app that citizens lack
-        assert client.get(url + "/gradio_api/info").json()["named_endpoints"].keys() == {"/ask"}
+        assert client.get(url + "/gradio_api/info").json()["named_endpoints"].keys() == {"/ask", "/article"}
 
 
 def test_without_a_staff_password_there_is_no_corpus_page(servers):

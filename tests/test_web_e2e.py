@@ -267,22 +267,20 @@ def test_gradio_client_empty_question_is_an_error(url):
         client.predict("   ", api_name="/ask")
 
 
-def test_only_ask_is_in_the_public_api(url):
+def test_only_ask_and_article_are_in_the_public_api(url):
     info = Client(url, verbose=False).view_api(return_format="dict", print_info=False)
-    assert list(info["named_endpoints"]) == ["/ask"]
+    assert list(info["named_endpoints"]) == ["/ask", "/article"]
     assert not info["unnamed_endpoints"]
 
 
 # ---- password --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def private_url(seed_index) -> Iterator[str]:
-    """A server started through assistant.web.app.launch with a password (user 'staff')."""
-    app, local_url, _ = assistant.web.app.launch(seed_index, host="127.0.0.1", port=free_port(), password="s3cret",
-                                             prevent_thread_lock=True, quiet=True)
-    try:
+    """The served app (assistant.web.app.server_app, as `assistant serve` runs it) with a password (user 'staff')."""
+    from conftest import running
+
+    with running(assistant.web.app.server_app(seed_index, password="s3cret")) as local_url:
         yield local_url
-    finally:
-        app.get_blocks().close(verbose=False)
 
 
 def test_password_protects_the_page_and_the_api(private_url):

@@ -21,6 +21,8 @@ from .gradio_errors import guarded
 from .i18n import t
 from .rebuild import POLL_SECONDS, Rebuilder
 from .render import CSS, article_view, briefing_item_html, chat_reply, citation_card, md_escape, md_unescape
+from .rest import article_dict
+from .rest import install as install_api
 from .staff import StaffHandlers, build_staff_app
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
@@ -270,40 +272,68 @@ def build_app(assistant: Assistant, lang: str = "ko"):
         lang_switch.change(relabel, lang_switch, relabel_outputs, api_visibility="private")
         demo.load(lambda browser: browser, lang_switch, lang_switch, js=BROWSER_LANGUAGE_JS, api_visibility="private")
 
-        gr.api(_typed_api(h, gr), api_name="ask")
+        ask_api, article_api = _typed_api(h, gr)
+        gr.api(ask_api, api_name="ask")
+        gr.api(article_api, api_name="article")
     return demo
 
 
 def _typed_api(h: Handlers, gr):
     def ask(question: str, history: list[str] | None = None) -> dict:
-        """Answer a question: the same JSON object as `assistant ask --json`.
+        """Answer a question about the news articles with verbatim quotes and their sources.
 
-        history: the conversation's earlier questions, oldest first, so a follow-up is read in context.
+        Returns the same JSON object as `assistant ask --json`: "answered" (false when the articles do not
+        cover the question; the citations are then only the nearest passages, not an answer) and "citations",
+        best first, each with the verbatim "quote", the "passage" around it, and its source: "title",
+        "outlet", "author", "date", "paragraph" number, "source" (pass it to the article tool) and "url".
+        Citations with "answers" false are related reading. Quote them word for word and cite them.
+
+        Args:
+            question: the question, in Korean or English.
+            history: the conversation's earlier questions, oldest first, so a follow-up is read in context.
         """
         try:
             return h.api_ask(question, history)
         except AssistantError as exc:
             raise gr.Error(str(exc)) from None
 
-    return ask
+    def article(source: str) -> dict:
+        """One article's cleaned full text and metadata, to read a cited passage in its context.
+
+        Returns "source", "title", "outlet", "author", "date", "language", "url", "text" (every quote of an
+        answer is a span of it) and "paragraphs" (number, start and end offsets into text, PDF page).
+
+        Args:
+            source: the article's source, as a citation of the ask tool names it.
+        """
+        try:
+            return article_dict(h.assistant.article(source))
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from None
+
+    return ask, article
 
 
+MCP_PATH = "/gradio_api/mcp"  # Gradio's MCP server (SSE at /gradio_api/mcp/sse); keyed like the JSON API
 STAFF_PATH = "/staff"  # the corpus page; not served at all unless a staff password is configured
 
 
 def server_app(assistant: Assistant, corpus: str | Path | None = None, password: str | None = None,
                staff_password: str | None = None, user: str = "staff", max_queue: int = 64,
-               rebuilder: Rebuilder | None = None):
-    """The FastAPI app: the public Q&A page at /, and the corpus page at /staff only when staff_password is set.
+               rebuilder: Rebuilder | None = None, mcp: bool = True):
+    """The FastAPI app: the Q&A page at /, the JSON API at /api (docs at /api/docs), the MCP server at
+    /gradio_api/mcp/sse (mcp=True), and the corpus page at /staff only when staff_password is set.
 
-    password puts the public page (and its API) behind a login too; staff_password is the corpus page's own.
-    The corpus page is a separate Blocks, so none of its actions is an endpoint of the public app.
+    password puts the public page (and its Gradio API) behind a login; the JSON API asks for the staff password
+    when one is set, else for password. The corpus page is a separate Blocks, so none of its actions is an
+    endpoint of the public app.
     """
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import RedirectResponse
 
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Grounded news Q&A", docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+    install_api(app, assistant, secret=staff_password or password, user=user, keyed=(MCP_PATH,))
     if staff_password:
         if corpus is None or rebuilder is None:
             raise InputError("the corpus page needs the corpus folder and a rebuilder")
@@ -311,34 +341,26 @@ def server_app(assistant: Assistant, corpus: str | Path | None = None, password:
         staff.queue(max_size=max_queue, default_concurrency_limit=1)  # one corpus change at a time
         app.add_api_route(STAFF_PATH, lambda: RedirectResponse(STAFF_PATH + "/"), include_in_schema=False)
         gr.mount_gradio_app(app, staff, path=STAFF_PATH, auth=(user, staff_password), css=CSS, footer_links=[],
-                            run_history=False, show_error=True, max_file_size=MAX_UPLOAD_BYTES)
+                            run_history=False, show_error=True, max_file_size=MAX_UPLOAD_BYTES, mcp_server=False)
     demo = build_app(assistant)
     demo.queue(max_size=max_queue, default_concurrency_limit=2)
     demo.state_session_capacity = SESSION_CAPACITY  # every API call gets a session; a bounded store keeps memory steady
     gr.mount_gradio_app(app, demo, path="/", auth=(user, password) if password else None, css=CSS,
-                        footer_links=["api"], run_history=False, show_error=True)
+                        footer_links=["api"], run_history=False, show_error=True, mcp_server=mcp)
     return app
 
 
 def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, password: str | None = None,
            user: str = "staff", max_queue: int = 64, corpus: str | Path | None = None,
-           staff_password: str | None = None, poll_seconds: float | None = POLL_SECONDS, **kwargs):
-    """Serve the app with a bounded queue. With a corpus folder, its changes rebuild the index in the background.
-
-    Without a staff password this is Gradio's own launch (kwargs such as prevent_thread_lock pass through),
-    with password covering the page and the API; with one, the FastAPI app of server_app under uvicorn.
-    """
-    rebuilder = Rebuilder(assistant, corpus, poll_seconds).start() if corpus is not None else None
-    if not staff_password:
-        demo = build_app(assistant)
-        demo.queue(max_size=max_queue, default_concurrency_limit=2)
-        auth = (user, password) if password else None
-        return demo.launch(server_name=host, server_port=port, auth=auth, css=CSS, footer_links=["api"],
-                           run_history=False, state_session_capacity=SESSION_CAPACITY, show_error=True, **kwargs)
+           staff_password: str | None = None, poll_seconds: float | None = POLL_SECONDS, mcp: bool = True) -> None:
+    """Serve server_app under uvicorn until stopped. With a corpus folder, its changes rebuild the index in the
+    background."""
     import uvicorn
 
-    app = server_app(assistant, corpus, password, staff_password, user, max_queue, rebuilder)
+    rebuilder = Rebuilder(assistant, corpus, poll_seconds).start() if corpus is not None else None
+    app = server_app(assistant, corpus, password, staff_password, user, max_queue, rebuilder, mcp)
     try:
         uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run()
     finally:
-        rebuilder.stop(timeout=1)
+        if rebuilder is not None:
+            rebuilder.stop(timeout=1)
