@@ -140,6 +140,48 @@ def test_english_question_in_an_english_browser(en_page):
     assert "Quotes from the articles:" in page.locator("#chat").inner_text()
     expect(page.locator("#cite-1 mark")).to_have_count(1)
     assert "paragraph" in page.locator("#cite-1 .cite-meta").inner_text()
+    # Every visible word of the English interface is English, the source panel's placeholder included.
+    expect(page.locator("#source-view")).to_contain_text("Press “Open source” on a quote")
+
+
+CONTRAST_JS = """(selector) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const el = document.querySelector(selector);
+  let bg = el, color = getComputedStyle(bg).backgroundColor;
+  while (bg && (color === 'rgba(0, 0, 0, 0)' || color === 'transparent')) {
+    bg = bg.parentElement; color = bg ? getComputedStyle(bg).backgroundColor : 'rgb(255, 255, 255)'; }
+  const [a, b] = [lum(getComputedStyle(el).color), lum(color)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_citation_details_are_readable_and_filler_is_labelled(ko_page):
+    """The citation line meets WCAG AA contrast (4.5:1); a declined question's cards say they are not answers."""
+    page = ko_page
+    ask(page, KOREAN_ROLES)
+    assert page.evaluate(CONTRAST_JS, "#cite-1 .cite-meta") >= 4.5
+    ask(page, "김치찌개 맛있게 끓이는 법 알려줘")
+    expect(page.locator("#cite-1 .cite-card.nearest .cite-badge")).to_have_text("답변 아님")
+    assert page.evaluate(CONTRAST_JS, "#cite-1 .cite-meta") >= 4.5
+
+
+def test_the_briefing_survives_a_reload(ko_page):
+    page = ko_page
+    ask(page, KOREAN_ROLES)
+    quote = page.locator("#cite-1 blockquote mark").inner_text()
+    page.get_by_role("tab", name="브리핑").click()
+    page.click("#add-1")
+    expect(page.locator("#brief-1")).to_be_visible()
+    page.reload()
+    page.wait_for_selector("#question textarea")
+    page.get_by_role("tab", name="브리핑").click()
+    expect(page.locator("#brief-1")).to_contain_text(quote.strip()[:40])
+    expect(page.locator("#dl-md")).to_be_enabled()
+    page.click("#rm-1")  # the next test's page shares nothing: each test has its own browser context
+    expect(page.locator("#briefing-empty")).to_be_visible()
 
 
 def test_open_source_shows_the_whole_article_with_the_quote_marked(ko_page, seed_index):

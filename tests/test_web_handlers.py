@@ -52,10 +52,14 @@ def test_korean_question_gives_a_user_and_an_assistant_message(roles):
     assert 1 <= len(answer["citations"]) <= 5
     assert ROLES_SOURCE in [c["source"] for c in answer["citations"]]
     assert answer["citations"][0]["answers"] and answer["citations"][0]["source"] == ROLES_SOURCE
+    answering = [c for c in answer["citations"] if c["answers"]]
     for c in answer["citations"]:
         assert set(c) >= CITATION_KEYS
-        # The chat quotes the citations that answer; the related ones are only counted (the cards show them).
-        assert (f"**[{c['rank']}]** “{md_escape(c['quote'])}”" in reply) == c["answers"]
+        # The chat quotes the best answer only; the cards below show every citation, so it points at the rest.
+        assert (f"“{md_escape(c['quote'])}”" in reply) == (c is answering[0])
+    if len(answering) > 1:
+        refs = ", ".join(f"[{c['rank']}]" for c in answering[1:])
+        assert md_escape(t("more_quotes", "ko", n=len(answering) - 1, refs=refs)) in reply
     related = sum(1 for c in answer["citations"] if not c["answers"])
     assert (t("related_note", "ko", n=related) in reply) == bool(related)
 
@@ -80,15 +84,16 @@ def test_out_of_scope_question_says_so_and_lists_the_articles(h, seed_index):
     assert t("answer_intro", "ko") not in reply
     for article in seed_index.articles():
         assert f"- {md_escape(article.title)}" in reply
-    # The nearest passages are shown, but labelled as not an answer.
+    # The nearest passages are in the cards, labelled as not an answer; the chat does not repeat them.
     if answer["citations"]:
-        assert md_escape(t("nearest", "ko")) in reply
+        assert md_escape(t("nearest_below", "ko")) in reply
+        assert all(md_escape(c["quote"]) not in reply for c in answer["citations"])
 
 
 def test_out_of_scope_cards_are_marked_as_nearest(h):
     _, answer, _ = h.respond(KIMCHI, [])
     cards = h.cards(answer, "ko")
-    assert cards and all('class="cite-card nearest"' in c for c in cards)
+    assert cards and all('class="cite-card nearest"' in c and t("not_an_answer", "ko") in c for c in cards)
 
 
 def test_empty_question_raises_input_error(h):
@@ -344,3 +349,37 @@ def test_briefing_of_an_article_with_markup_is_escaped_on_screen(evil):
     items = evil.add(answer, i, [])
     snippet = briefing_item_html(BriefingItem.from_dict(items[0]), 1, "en")
     assert no_raw_html(snippet) and "Robots &lt;script&gt;" in snippet
+
+
+@pytest.mark.parametrize("ui_lang", ["ko", "en"])
+def test_a_bad_question_is_refused_in_the_interface_language(h, ui_lang):
+    import gradio as gr
+
+    from assistant.web.gradio_errors import guarded
+
+    with pytest.raises(gr.Error) as refused:
+        guarded(h.respond, lang_arg=-1)("  ?! ", [], None, None, "", "", "any", ui_lang)
+    assert refused.value.message == t("empty_question", ui_lang)
+
+
+def test_the_source_placeholder_follows_the_interface_language():
+    from assistant.web.app import source_placeholder
+
+    assert t("no_source", "en") in source_placeholder("en") and t("no_source", "ko") in source_placeholder("ko")
+
+
+def test_a_basket_restored_from_the_browser_keeps_only_verbatim_well_formed_items(h, roles):
+    _, answer = roles
+    good = h.add(answer, 0, [])
+    forged = {**good[0], "quote": good[0]["quote"] + " and a sentence the article never said"}
+    restored = h.restore([*good, forged, {"quote": 5}, "junk", {**good[0], "source": "gone.txt"}])
+    assert restored == good
+    assert h.restore("not a list") == [] and h.restore(None) == []
+
+
+def test_the_basket_key_is_kept_beside_the_index(tmp_path):
+    from assistant.web.app import browser_secret
+
+    first = browser_secret(tmp_path)
+    assert first == browser_secret(tmp_path) and len(first) >= 24  # the same after a restart
+    assert (tmp_path / "browser-state.key").stat().st_mode & 0o077 == 0

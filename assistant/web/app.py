@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import re
+import secrets
 import shutil
 import tempfile
 from functools import lru_cache
@@ -99,6 +100,16 @@ class Handlers:
         item = BriefingItem.from_citation(answer["citations"][index], answer.get("question", ""))
         return _dump(basket.add(_load(items), item))
 
+    def restore(self, items) -> list[dict]:
+        """The basket kept in the browser, as it comes back on a new page load: only well-formed items whose
+        quote is still a verbatim span of its article in the current index (the corpus may have changed)."""
+        kept = []
+        for item in _load(items):
+            article = self.assistant.index.article(item.source)
+            if article is not None and item.quote and item.quote in article.text:
+                kept.append(item)
+        return _dump(kept)
+
     def move(self, items: list[dict], index: int, delta: int) -> list[dict]:
         return _dump(basket.move(_load(items), index, delta))
 
@@ -134,6 +145,11 @@ def earlier_questions(history: list | None) -> list[str]:
     return out
 
 
+def source_placeholder(lang: str) -> str:
+    """What the source panel shows until a quote's source is opened."""
+    return f'<p class="source-empty">{t("no_source", lang)}</p>'
+
+
 def _added(items: list[dict], lang: str) -> list[dict]:
     import gradio as gr
 
@@ -141,8 +157,35 @@ def _added(items: list[dict], lang: str) -> list[dict]:
     return items
 
 
-def _load(items: list[dict]) -> list[BriefingItem]:
-    return [BriefingItem.from_dict(i) for i in items or []]
+def _load(items) -> list[BriefingItem]:
+    """Basket items from the page's state; anything malformed (it comes from the browser) is dropped."""
+    if not isinstance(items, list):
+        return []
+    loaded = []
+    for data in items:
+        try:
+            item = BriefingItem.from_dict(data)
+        except (TypeError, ValueError, AttributeError):
+            continue
+        if isinstance(item.quote, str) and isinstance(item.source, str) and isinstance(item.title, str) \
+                and isinstance(item.paragraph, int):
+            loaded.append(item)
+    return loaded
+
+
+def browser_secret(index_dir: Path) -> str:
+    """The key the browser-kept basket is sealed with, kept beside the index so a restarted server reads it."""
+    path = Path(index_dir) / "browser-state.key"
+    try:
+        if path.exists():
+            return path.read_text(encoding="ascii").strip()
+        secret = secrets.token_urlsafe(24)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secret, encoding="ascii")
+        path.chmod(0o600)
+        return secret
+    except (OSError, UnicodeDecodeError):
+        return secrets.token_urlsafe(24)  # a read-only index folder: the basket then lasts until a restart
 
 
 def _dump(items: list[BriefingItem]) -> list[dict]:
@@ -161,7 +204,8 @@ def build_app(assistant: Assistant, lang: str = "ko"):
     with gr.Blocks(title=t("title", lang)) as demo:
         ui_lang = gr.State(lang)
         last_answer = gr.State(None)
-        items = gr.State([])
+        # The briefing basket lives in the browser (localStorage): it survives a reload and a server restart.
+        items = gr.BrowserState([], storage_key="assistant-briefing", secret=browser_secret(assistant.index_dir))
 
         with gr.Row():
             header = gr.Markdown(f"## {t('title', lang)}\n{t('subtitle', lang)}")
@@ -206,7 +250,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
 
             with gr.Column(scale=2), gr.Tabs() as side_tabs:
                 with gr.Tab(t("source", lang), id="source-tab") as source_tab:
-                    source_view = gr.HTML(f"<p>{t('no_source', lang)}</p>", elem_id="source-view")
+                    source_view = gr.HTML(source_placeholder(lang), elem_id="source-view")
                 with gr.Tab(t("briefing", lang), id="briefing-tab") as briefing_tab:
                     with gr.Row():
                         dl_md = gr.DownloadButton(t("download_md", lang), interactive=False, elem_id="dl-md", size="sm")
@@ -239,15 +283,20 @@ def build_app(assistant: Assistant, lang: str = "ko"):
             return gr.update(value=md, interactive=bool(md)), gr.update(value=docx, interactive=bool(docx))
 
         items.change(refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
+        demo.load(h.restore, items, items, api_visibility="private").then(
+            refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
 
         ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language, ui_lang]
         for trigger in (ask.click, question.submit):
-            trigger(guarded(h.respond), ask_inputs, [chat, last_answer, question], api_visibility="private")
+            trigger(guarded(h.respond, lang_arg=-1), ask_inputs, [chat, last_answer, question],
+                    api_visibility="private")
         clear.click(lambda: ([], None), None, [chat, last_answer], api_visibility="private")
 
-        def relabel(current):
+        def relabel(current, shown):
+            placeholders = {source_placeholder("ko"), source_placeholder("en")}
             return (
                 current,
+                gr.update(value=source_placeholder(current)) if shown in placeholders else gr.update(),
                 gr.update(value=f"## {t('title', current)}\n{t('subtitle', current)}"),
                 gr.update(label=t("ui_language", current)),
                 gr.update(label=t("chat", current)),
@@ -267,9 +316,10 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                 gr.update(label=t("download_docx", current)),
             )
 
-        relabel_outputs = [ui_lang, header, lang_switch, chat, question, ask, clear, filters_box, f_sources, f_outlets,
-                           f_from, f_to, f_language, quotes_title, source_tab, briefing_tab, dl_md, dl_docx]
-        lang_switch.change(relabel, lang_switch, relabel_outputs, api_visibility="private")
+        relabel_outputs = [ui_lang, source_view, header, lang_switch, chat, question, ask, clear, filters_box,
+                           f_sources, f_outlets, f_from, f_to, f_language, quotes_title, source_tab, briefing_tab,
+                           dl_md, dl_docx]
+        lang_switch.change(relabel, [lang_switch, source_view], relabel_outputs, api_visibility="private")
         demo.load(lambda browser: browser, lang_switch, lang_switch, js=BROWSER_LANGUAGE_JS, api_visibility="private")
 
         ask_api, article_api = _typed_api(h, gr)

@@ -48,12 +48,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The articles do not answer this question.",
     },
     "corpus_covers": {"ko": "기사들이 다루는 내용:", "en": "What the articles do cover:"},
-    "nearest": {"ko": "가장 가까운 구절 (답변이 아님):", "en": "Nearest passages (not an answer):"},
     "answer_intro": {"ko": "기사 원문에서 찾은 인용문입니다:", "en": "Quotes from the articles:"},
     "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.",
                   "en": "The question was long; only its beginning was used."},
+    "empty_question": {"ko": "질문이 비어 있습니다. 기사에 대해 궁금한 것을 입력하세요.",
+                       "en": "The question is empty; type a question about the articles."},
+    "question_not_text": {"ko": "질문은 글로 입력하세요.", "en": "The question must be text."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
     "related": {"ko": "관련 구절", "en": "Related"},
+    "more_quotes": {"ko": "답이 되는 인용문 {n}개가 아래 카드에 더 있습니다: {refs}",
+                    "en": "{n} more quotes that answer are in the cards below: {refs}"},
+    "nearest_below": {"ko": "가장 가까운 구절은 아래 카드에 있습니다 (답변이 아님).",
+                      "en": "The nearest passages are in the cards below (not an answer)."},
+    "not_an_answer": {"ko": "답변 아님", "en": "Not an answer"},
     "related_note": {"ko": "아래 카드에 관련 구절 {n}개가 더 있습니다.",
                      "en": "{n} related passages are in the cards below."},
     "followup_note": {"ko": "앞의 질문에 이어서 찾았습니다.", "en": "Read together with your earlier question."},
@@ -119,6 +126,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "briefing_title": {"ko": "브리핑 자료", "en": "Briefing"},
     "sources": {"ko": "출처", "en": "Sources"},
 }
+
+
+def error_message(exc: Exception, lang: str) -> str:
+    """The message of one of the package's errors in the interface's language, when it has a translation."""
+    key = getattr(exc, "key", None)
+    return t(key, lang) if key in STRINGS else str(exc)
 
 
 def t(key: str, lang: str, **kwargs) -> str:

@@ -49,12 +49,14 @@ def highlighted_passage(c: dict) -> str:
 def citation_card(c: dict, lang: str, answered: bool) -> str:
     related = answered and not c.get("answers", True)
     kind = "related" if related else "answer" if answered else "nearest"
-    badge = f' <span class="cite-badge">{esc(t("related", lang))}</span>' if related else ""
+    label = t("related", lang) if related else t("not_an_answer", lang) if kind == "nearest" else ""
+    badge = f' <span class="cite-badge">{esc(label)}</span>' if label else ""
     return (
         f'<div class="cite-card {kind}" data-rank="{c["rank"]}">'
         f'<div class="cite-rank">[{c["rank"]}]{badge}</div>'
         f'<blockquote class="cite-passage">{highlighted_passage(c)}</blockquote>'
-        f'<div class="cite-meta">{esc(citation_line(c, lang))}'
+        f'<div class="cite-meta"><span class="cite-title">{esc(c.get("title"))}</span>'
+        f' · {esc(citation_line({**c, "title": None}, lang))}'
         f' <span class="cite-file">{esc(c["source"])}</span></div>{also_in_line(c, lang)}</div>'
     )
 
@@ -83,9 +85,13 @@ def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
                                            byline.get("date")) if x)
             lines.append(f"**{md_escape(t('byline', lang))}:** {md_escape(facts)}\n")
         lines.append(md_escape(t("answer_intro", lang)))
+        # The best quote in full; the cards below show every citation, so the chat only points at the rest.
         answering = [c for c in answer["citations"] if c.get("answers", True)]
-        for c in answering:
+        for c in answering[:1]:
             lines.append(f"\n**[{c['rank']}]** “{md_escape(c['quote'])}”  \n— {md_escape(citation_line(c, lang))}")
+        if len(answering) > 1:
+            refs = ", ".join(f"[{c['rank']}]" for c in answering[1:])
+            lines.append(f"\n_{md_escape(t('more_quotes', lang, n=len(answering) - 1, refs=refs))}_")
         related = len(answer["citations"]) - len(answering)
         if related:
             lines.append(f"\n_{md_escape(t('related_note', lang, n=related))}_")
@@ -95,9 +101,7 @@ def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
     for a in articles[:12]:
         lines.append(f"- {md_escape(a.title)}")
     if answer["citations"]:
-        lines.append(f"\n{md_escape(t('nearest', lang))}")
-        for c in answer["citations"][:3]:
-            lines.append(f"\n[{c['rank']}] {md_escape(c['quote'])}  \n— {md_escape(citation_line(c, lang))}")
+        lines.append(f"\n_{md_escape(t('nearest_below', lang))}_")
     return "\n".join(lines)
 
 
@@ -180,15 +184,16 @@ CSS = """
 .corpus-status.skipped, .rebuild.failed { color: #b00020; }
 .corpus-status.pending, .rebuild.building { color: #8a6d00; }
 .cite-card {border:1px solid var(--border-color-primary); border-radius:8px; padding:10px 12px; margin:6px 0;}
-.cite-card.nearest {opacity:.85; border-style:dashed;}
-.cite-card.related {border-style:dashed;}
+.cite-card.nearest, .cite-card.related {border-style:dashed; background:var(--background-fill-secondary);}
+.cite-card.nearest .cite-passage, .cite-card.related .cite-passage {font-size:.92em;}
 .cite-badge {font-weight:400; font-size:.8em; padding:0 6px; border-radius:8px; border:1px solid currentColor;}
 .cite-rank {font-weight:600;}
 .cite-passage {margin:6px 0; white-space:normal;}
 .cite-passage mark, .source-view mark.quote {background:#ffe58a; color:inherit; padding:0 2px;}
 .source-view mark.passage {background:#fff6cc; color:inherit;}
-.cite-meta {font-size:.9em; color:var(--body-text-color-subdued);}
+.cite-meta {font-size:.9em; color:var(--body-text-color);}
+.cite-meta .cite-title {font-weight:600;}
 .cite-file {font-family:monospace; font-size:.85em;}
-.para-no {font-size:.75em; color:var(--body-text-color-subdued); margin-right:4px;}
+.para-no {font-size:.75em; color:var(--body-text-color); margin-right:4px;}
 .source-view {max-height:70vh; overflow-y:auto;}
 """
