@@ -17,6 +17,7 @@ from .errors import AssistantError, IndexFormatError, IndexUnusableError, InputE
 from .fuse import diversify
 from .index import build as builder
 from .index import store
+from .index.milvus import MilvusTarget, StaleBuildError
 from .intent import Intent, intent_of
 from .language import language_of
 from .question import clean_history, clean_question
@@ -72,13 +73,18 @@ class Assistant:
         self.notify = notify or (lambda message: None)
         self._index: store.Index | None = None
         self._loaded_target: str | None = None
+        self._ahead_of: str | None = None  # current's target when a Milvus alias moved this process past it
         self._encoder: Encoder | None = None
         self._lock = threading.Lock()
 
     # ---- building -------------------------------------------------------------------------
-    def build(self, corpus: str | Path, progress: Progress | None = None) -> builder.BuildReport:
-        """(Re)build the index from a corpus folder and switch to it."""
-        return builder.build(Path(corpus), self.index_dir, self.encoder, progress)
+    def build(self, corpus: str | Path, progress: Progress | None = None,
+              milvus: MilvusTarget | None = None) -> builder.BuildReport:
+        """(Re)build the index from a corpus folder and switch to it.
+
+        milvus: search on Milvus from now on (None keeps the index's backend: local files unless it was Milvus).
+        """
+        return builder.build(Path(corpus), self.index_dir, self.encoder, progress, milvus)
 
     def rebuild_reason(self, corpus: str | Path) -> str | None:
         """Why the index needs building from corpus (missing, unusable, other encoder or corpus, stale), or None."""
@@ -114,9 +120,22 @@ class Assistant:
         """
         with self._lock:
             target = store.current_target(self.index_dir)
-            if self._index is None or target != self._loaded_target:
+            if self._index is None or target not in (self._loaded_target, self._ahead_of):
                 fresh = self._open()
                 self._index, self._loaded_target = fresh, store.current_target(self.index_dir)
+                self._ahead_of = None
+            return self._index
+
+    def _follow(self, build: str) -> store.Index:
+        """Load the build a Milvus alias now points at (a rebuild switched it before moving current)."""
+        with self._lock:
+            path = self.index_dir / store.BUILDS / build
+            if not path.is_dir():
+                raise IndexUnusableError(f"Milvus serves build {build}, which is not in {self.index_dir}; every "
+                                         f"server needs the same index folder (shared storage)")
+            self._index = store.Index.open(path)
+            self._ahead_of = store.current_target(self.index_dir)
+            self._loaded_target = f"{store.BUILDS}/{build}"
             return self._index
 
     def _open(self) -> store.Index:
@@ -218,9 +237,15 @@ class Assistant:
         watch: Stopwatch | None = None,
     ) -> Candidates:
         """The question read with its conversation, encoded, and its fused candidate passages (not re-ranked)."""
+        try:
+            return self._candidates(self.index, question, history, filters, n, watch)
+        except StaleBuildError as stale:  # Milvus moved to a newer build mid-way: read it all from that build
+            return self._candidates(self._follow(stale.build), question, history, filters, n, watch)
+
+    def _candidates(self, index: store.Index, question: str, history: Sequence[str] | None, filters: Filters | None,
+                    n: int, watch: Stopwatch | None) -> Candidates:
         turn = resolve(clean_question(question)[0], clean_history(history))
         text = turn.text
-        index = self.index
         language = language_of(text)
         intent = intent_of(turn.question)
         with stage(watch, "encoding"):
@@ -237,7 +262,7 @@ class Assistant:
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
         hits = retrieve(index, qvec, text, language, candidates=n, allowed=allowed, translations=translations,
-                        watch=watch)
+                        watch=watch, filters=filters)
         return Candidates(index, text, language, qvec, translations, intent, question_names(text), hits,
                           followup=turn.context is not None)
 

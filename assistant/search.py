@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .fuse import fuse
-from .index import ann
-from .records import Hit
+from .records import Filters, Hit
+from .terms import tokenize
 from .timing import Stopwatch, stage
 
 if TYPE_CHECKING:
@@ -42,10 +42,12 @@ def retrieve(
     allowed: np.ndarray | None = None,
     translations: list[str] | None = None,
     watch: Stopwatch | None = None,
+    filters: Filters | None = None,
 ) -> list[Hit]:
-    """Fused hits over the union of dense and lexical candidates, best first.
+    """Fused hits over the union of dense and lexical candidates from the index's backend, best first.
 
-    allowed: passage ids a filter admits (None: all); searched directly, not filtered afterwards.
+    allowed: passage ids the filters admit (None: all); searched directly, not filtered afterwards (the
+    local backend searches these rows, Milvus the same filters as an expression).
     translations: the question's terms in the corpus's other language; with them BM25 can match
     passages in either language, so lexical evidence counts for every passage.
     """
@@ -55,9 +57,10 @@ def retrieve(
 
     # Run one after the other: side by side on 2 cores they contend and both slow down (measured).
     with stage(watch, "dense search"):
-        pool = {int(p) for p in ann.search(index.dense, qvec, n, allowed)}
+        pool = {int(p) for p in index.backend.dense(qvec, n, allowed, filters)}
     with stage(watch, "lexical search"):
-        lex_ids, lex_scores = index.lexical.search(question, n, allowed, translations)
+        terms = tokenize(question) + list(translations or ())
+        lex_ids, lex_scores = index.backend.lexical(terms, n, allowed, filters)
     with stage(watch, "fusion"):
         lexical = {int(i): float(s) for i, s in zip(lex_ids, lex_scores, strict=True)}
         pool |= set(lexical)

@@ -166,10 +166,12 @@ def ask_once(url: str, question: str, history: list[str] | None = None) -> dict:
     return r.json()
 
 
-def start_server(index: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_server(index: str, port: int, env: dict[str, str] | None = None,
+                 extra: list[str] | None = None) -> subprocess.Popen:
+    """`assistant serve` on a loopback port (extra: more of its options), once it answers."""
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
     command = [sys.executable, "-m", "assistant.cli", "serve", "--index", index, "--port", str(port),
-               "--host", "127.0.0.1"]
+               "--host", "127.0.0.1", *(extra or [])]
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx
 

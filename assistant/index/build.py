@@ -26,6 +26,7 @@ from . import ann, bridge, store
 from .cache import VectorCache
 from .embed import embed
 from .lexical import LexicalIndex
+from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 
 # Bump when cleaning, chunking or index terms change: indexes built before become stale. 4: Korean
 # analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
@@ -52,8 +53,16 @@ def build(
     out: Path,
     encoder: Encoder,
     progress: Callable[[str, int, int], None] | None = None,
+    milvus: MilvusTarget | None = None,
 ) -> BuildReport:
-    """Index every readable article of corpus into a new build under out, then switch to it."""
+    """Index every readable article of corpus into a new build under out, then switch to it.
+
+    milvus: search on Milvus instead of the build folder's FAISS and bm25s (the passages go to a new collection
+    behind the target's alias). None keeps what the index in out already uses.
+    """
+    milvus = milvus or current_milvus(out)
+    if milvus is not None:
+        connect(milvus.uri).close()  # an unreachable Milvus fails now, in one line, before any embedding
     started = time.perf_counter()
     docs, warnings = load_corpus(corpus)
     articles, passages, report = _articles_and_passages(docs, warnings)
@@ -77,7 +86,10 @@ def build(
     cache = VectorCache(out / CACHE, encoder.name, encoder.dim)
     embedded = embed(_embedding_texts(articles, passages), terms, encoder, cache, progress,
                      titles=[a.title for a in articles])
-    dense, ann_params = ann.build(embedded.passages)
+    # With Milvus the dense search is Milvus's own index; the build folder keeps no FAISS file.
+    dense, ann_params = ann.build(embedded.passages) if milvus is None else (None, {})
+    if milvus is not None:
+        ann_params = {"backend": "milvus", "milvus_uri": milvus.uri, "collection": milvus.collection}
     sentences = sum(len(p.sentences) for p in passages)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,
@@ -96,7 +108,15 @@ def build(
     path = store.write(
         out, manifest, articles, passages, embedded.passages, embedded.sentences, embedded.titles, dense,
         LexicalIndex.build(token_lists), terms, embedded.terms, corpus_names(articles, korean_names), report,
+        switch=milvus is None,
     )
+    if milvus is not None:
+        # The alias moves every serving process to the new collection; current follows for later starts.
+        by_source = {a.source: a for a in articles}
+        rows = [Row(p.id, embedded.passages[p.id], token_lists[p.id], p.source, by_source[p.source].outlet or "",
+                    by_source[p.source].date, by_source[p.source].language) for p in passages]
+        publish(milvus.uri, milvus.collection, path.name, rows, encoder.dim, progress)
+        store.switch_to(out, path)
     cache.save()
     return BuildReport(path, len(articles), len(passages), sentences, time.perf_counter() - started,
                        warnings, embedded.encoded, embedded.reused)

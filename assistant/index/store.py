@@ -21,6 +21,7 @@ import numpy as np
 from ..errors import IndexFormatError, IndexUnusableError
 from ..records import Article, Paragraph, Passage, Sentence
 from . import ann
+from .backend import LocalBackend, SearchBackend
 from .bridge import Bridge
 from .lexical import LexicalIndex
 
@@ -52,6 +53,9 @@ class Manifest:
     index_type: str = "flat"  # the FAISS index: "flat" or "ivf"
     nlist: int | None = None
     nprobe: int | None = None
+    backend: str = "local"  # where candidates are searched: "local" (FAISS + bm25s here) or "milvus"
+    milvus_uri: str | None = None  # a Milvus Lite file or http(s)://host:port; credentials come from the environment
+    collection: str | None = None  # the Milvus alias every build's collection is switched behind
 
     def to_json(self) -> str:
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, indent=2, ensure_ascii=False)
@@ -158,8 +162,9 @@ class Index:
         self.passage_vectors = passage_vectors  # float16 rows, memory-mapped when opened from disk
         self.sentence_vectors = sentence_vectors
         self.title_vectors = title_vectors  # one row per article
-        self.dense = dense  # the FAISS index over passage vectors
+        self.dense = dense  # the FAISS index over passage vectors (None when Milvus searches)
         self.lexical = lexical
+        self.backend: SearchBackend = LocalBackend(dense, lexical)  # Index.open may put Milvus here
         self.bridge = bridge
         self.names = names
         self.path = path
@@ -189,8 +194,10 @@ class Index:
                 articles = [_article(json.loads(line)) for line in f]
             passages = _table(PassageTable, path / "passages.npz")
             sentences = _table(SentenceTable, path / "sentences.npz")
-            dense = faiss.read_index(str(path / "passages.faiss"))
-            ann.configure(dense, manifest.nprobe)
+            dense = None
+            if manifest.backend == "local":
+                dense = faiss.read_index(str(path / "passages.faiss"))
+                ann.configure(dense, manifest.nprobe)
             index = cls(
                 manifest,
                 articles,
@@ -213,11 +220,16 @@ class Index:
         n = manifest.passages
         if (
             len(articles) != manifest.articles
-            or not (dense.ntotal == n == len(passages.start) == len(index.passage_vectors))
+            or not (n == len(passages.start) == len(index.passage_vectors))
+            or (dense is not None and dense.ntotal != n)
             or len(index.sentence_vectors) != len(sentences.start)
             or len(index.title_vectors) != len(articles)
         ):
             raise IndexUnusableError(f"index in {path} is incomplete; rebuild with: assistant index")
+        if manifest.backend == "milvus":
+            from .milvus import MilvusBackend
+
+            index.backend = MilvusBackend(manifest.milvus_uri or "", manifest.collection or "", path.name)
         return index
 
     def __len__(self) -> int:
@@ -380,8 +392,12 @@ def write(
     term_vectors: dict[str, np.ndarray],
     names: set[str],
     corpus_report: dict | None = None,
+    switch: bool = True,
 ) -> Path:
-    """Write a new build folder beside the others, then point out/current at it (atomically)."""
+    """Write a new build folder beside the others, then point out/current at it (atomically).
+
+    switch=False leaves current as it is (a Milvus build switches once its collection is live: switch_to).
+    """
     import faiss
 
     out.mkdir(parents=True, exist_ok=True)
@@ -401,7 +417,8 @@ def write(
         np.save(tmp / "passages.npy", passage_vectors.astype(np.float16), allow_pickle=False)
         np.save(tmp / "sentences.npy", sentence_vectors.astype(np.float16), allow_pickle=False)
         np.save(tmp / "titles.npy", title_vectors.astype(np.float16), allow_pickle=False)
-        faiss.write_index(dense, str(tmp / "passages.faiss"))
+        if dense is not None:  # none when Milvus searches
+            faiss.write_index(dense, str(tmp / "passages.faiss"))
         lexical.save(tmp / "lexical")
         Bridge.save(tmp, terms, term_vectors)
         (tmp / "names.txt").write_text("\n".join(sorted(names)), encoding="utf-8")
@@ -413,8 +430,14 @@ def write(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _point_current(out, final)
+    if switch:
+        _point_current(out, final)
     return final
+
+
+def switch_to(out: Path, build: Path) -> None:
+    """Point out/current at a build written with switch=False."""
+    _point_current(out, build)
 
 
 def _point_current(out: Path, target: Path) -> None:
