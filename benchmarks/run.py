@@ -155,8 +155,11 @@ def side_by_side(vectors: np.ndarray, qvecs: np.ndarray, lexical: LexicalIndex, 
 
 
 # ---- large synthetic indexes from real vectors ------------------------------------------------
-def derived_index(base: Index, copies: int, seed: int = 0) -> tuple[Index, np.ndarray, float, float]:
+def derived_index(base: Index, copies: int, seed: int = 0,
+                  terms: list[list[str]] | None = None) -> tuple[Index, np.ndarray, float, float]:
     """An index of perturbed copies of a real one; also its float32 vectors and ANN and BM25 build seconds.
+
+    terms: a list to fill with each derived passage's BM25 terms (to index the same postings elsewhere).
 
     Article texts, the term bridge and names are the base's: the copies only feed retrieval, and
     quotes are timed on the real base index.
@@ -200,6 +203,9 @@ def derived_index(base: Index, copies: int, seed: int = 0) -> tuple[Index, np.nd
                 mask = rng.random(len(arr)) < 0.3
                 arr[mask] = pool[rng.integers(0, len(pool), mask.sum())]
             docs.append(arr.tolist())
+    if terms is not None:
+        words = {i: t for t, i in vocab.items()}
+        terms.extend([words[i] for i in doc] for doc in docs)
     started = time.perf_counter()
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenization.Tokenized(ids=docs, vocab=vocab), show_progress=False)

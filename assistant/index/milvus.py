@@ -76,6 +76,8 @@ def is_milvus_uri(uri: str) -> bool:
 
 def connect(uri: str):
     """A MilvusClient for a Lite file or a server; credentials from the environment."""
+    # grpc's C core logs connection housekeeping (keepalive GOAWAYs) on stderr; failures reach us as exceptions.
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     try:
         from pymilvus import MilvusClient
     except ImportError:
