@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import secrets
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -177,11 +178,11 @@ def to_filters(given: FiltersIn | None, assistant: Assistant) -> Filters | None:
     """Filters for the search; a source or outlet that no article has is an error, not an empty answer."""
     if given is None:
         return None
-    articles = assistant.articles()
-    unknown = sorted(set(given.sources) - {a.source for a in articles})
+    index = assistant.index
+    unknown = sorted(s for s in set(given.sources) if index.article(s) is None)
     if unknown:
         raise ApiError(400, f"no article with source {unknown[0]!r}; GET {API_PREFIX}/articles lists them")
-    unknown = sorted(set(given.outlets) - {a.outlet for a in articles if a.outlet})
+    unknown = sorted(set(given.outlets) - outlets_of(index))
     if unknown:
         raise ApiError(400, f"no article from outlet {unknown[0]!r}")
     if given.date_from and given.date_to and given.date_from > given.date_to:
@@ -193,6 +194,16 @@ def to_filters(given: FiltersIn | None, assistant: Assistant) -> Filters | None:
         date_to=given.date_to.isoformat() if given.date_to else None,
         language=given.language,
     )
+
+
+_OUTLETS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def outlets_of(index) -> frozenset[str]:
+    """The outlets of an index's articles, computed once per loaded index (not per request)."""
+    if index not in _OUTLETS:
+        _OUTLETS[index] = frozenset(a.outlet for a in index.articles if a.outlet)
+    return _OUTLETS[index]
 
 
 class ApiError(Exception):
