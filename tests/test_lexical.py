@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.index.lexical import LexicalIndex
-from assistant.terms import stem, tokenize
+from assistant.index.lexical import LexicalIndex, top_k
+from assistant.terms import stem, tokenize, tokenize_many_with_names, tokenize_with_names
 
 KOREAN_QUESTION = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 
@@ -73,6 +73,13 @@ TEXTS = [
 ]
 
 
+def test_many_texts_are_analysed_as_each_alone():
+    """A build analyses its passages in one batch; the terms and names are those of one at a time."""
+    texts = [*TEXTS, KOREAN_QUESTION, "광주시와 원주시가 AI 협약을 맺었다.", "123 abc", "정부" * 1200]
+    assert tokenize_many_with_names(texts) == [tokenize_with_names(t) for t in texts]
+    assert tokenize_many_with_names([]) == []
+
+
 def test_search_ranks_matching_passages_first():
     index = LexicalIndex.build([tokenize(t) for t in TEXTS])
     rows, scores = index.search("Which governments fund data center infrastructure?", 10)
@@ -107,3 +114,63 @@ def test_save_load_round_trip_gives_the_same_scores(tmp_path):
         rows_b, scores_b = loaded.search(query, 10)
         np.testing.assert_array_equal(rows_a, rows_b)
         np.testing.assert_allclose(scores_a, scores_b, rtol=1e-6)
+
+
+# ---- the top-k selection against a full sort ---------------------------------------------------
+def brute_top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reference: every positive score sorted, best first, ties to the lower row."""
+    rows = np.flatnonzero(scores > 0)
+    rows = rows[np.lexsort((rows, -scores[rows]))][:k]
+    return rows, scores[rows]
+
+
+@pytest.mark.parametrize("n", [0, 1, 37, 999, 20_011, 100_003])
+@pytest.mark.parametrize("k", [1, 10, 50, 2_000])
+def test_top_k_equals_a_full_sort(n, k):
+    rng = np.random.default_rng(n + k)
+    # Few distinct values, many zeros: ties everywhere, including at the k-th score.
+    scores = rng.choice(np.array([0, 0, 0, 0.5, 1.25, 2.0, 3.5], dtype=np.float32), size=n)
+    scores[rng.random(n) < 0.01] = rng.random() * 10
+    rows, values = top_k(scores, k)
+    expected_rows, expected_values = brute_top_k(scores, k)
+    np.testing.assert_array_equal(rows, expected_rows)
+    np.testing.assert_array_equal(values, expected_values)
+    assert rows.dtype == np.int64 and values.dtype == np.float32
+
+
+def test_top_k_of_nothing():
+    assert top_k(np.zeros(50_000, dtype=np.float32), 10)[0].size == 0
+    assert top_k(np.ones(100, dtype=np.float32), 0)[0].size == 0
+
+
+def random_corpus(rng: np.random.Generator, docs: int, vocab: int) -> list[list[str]]:
+    """Token lists with Zipf-like term frequencies, so common terms have long postings."""
+    weights = 1 / np.arange(1, vocab + 1)
+    weights /= weights.sum()
+    lengths = rng.integers(0, 40, docs)
+    return [[f"term{t}" for t in rng.choice(vocab, size=length, p=weights)] for length in lengths]
+
+
+@pytest.mark.parametrize("seed, docs", [(1, 300), (2, 5_003), (3, 30_011)])
+def test_search_equals_exact_bm25_scores_on_random_corpora(seed, docs):
+    """search's top k are exact BM25's (bm25s scores every passage), with and without allowed rows."""
+    rng = np.random.default_rng(seed)
+    index = LexicalIndex.build(random_corpus(rng, docs, vocab=400))
+    for _ in range(20):
+        terms = [f"term{t}" for t in rng.integers(0, 420, rng.integers(1, 15))]  # some not in the vocabulary
+        full = index.scores("", terms)
+        allowed = np.sort(rng.choice(docs, size=max(1, docs // 7), replace=False))
+        for k in (1, 10, 50):
+            rows, scores = index.search("", k, extra_terms=terms)
+            expected_rows, expected_scores = brute_top_k(full, k) if full is not None else ([], [])
+            np.testing.assert_array_equal(rows, expected_rows)
+            np.testing.assert_allclose(scores, expected_scores, rtol=1e-6)
+            rows, scores = index.search("", k, allowed=allowed, extra_terms=terms)
+            if full is None:
+                assert rows.size == 0
+                continue
+            inside = np.zeros_like(full)
+            inside[allowed] = full[allowed]
+            expected_rows, expected_scores = brute_top_k(inside, k)
+            np.testing.assert_array_equal(rows, expected_rows)
+            np.testing.assert_allclose(scores, expected_scores, rtol=1e-6)

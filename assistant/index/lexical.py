@@ -8,6 +8,9 @@ import numpy as np
 
 from ..terms import tokenize
 
+BLOCKS_PER_K = 16  # top_k cuts the scores into 16 blocks per wanted row (block size barely matters)
+MIN_WIDTH = 16  # with shorter blocks a plain scan of the scores is as fast
+
 
 class LexicalIndex:
     """A thin wrapper over bm25s with our tokenizer, saved as its folder of plain files."""
@@ -43,13 +46,10 @@ class LexicalIndex:
         full = self.scores(query, extra_terms)
         if full is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        docs = np.flatnonzero(full) if allowed is None else allowed[full[allowed] > 0]
-        scores = full[docs]
-        if len(docs) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            docs, scores = docs[part], scores[part]
-        order = np.argsort(-scores, kind="stable")
-        return docs[order].astype(np.int64), scores[order].astype(np.float32)
+        if allowed is None:
+            return top_k(full, k)
+        rows, scores = top_k(full[allowed], k)
+        return allowed[rows].astype(np.int64), scores
 
     def passages_with(self, term: str) -> np.ndarray:
         """The passages that hold an index term (its postings: bm25s keeps one column per term)."""
@@ -71,3 +71,28 @@ class LexicalIndex:
     def _term_ids(self, tokens: list[str]) -> list[int]:
         vocab = self._bm25.vocab_dict
         return [int(i) for i in dict.fromkeys(vocab[t] for t in tokens if t and t in vocab)]
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the k best positive scores and their scores, best first, ties to the lower row.
+
+    Exact, without sorting a million scores: the k-th largest of the block maxima is a floor on
+    the k-th best score (each of those k blocks holds a score at least that high), so only the few
+    rows at or above it are ranked. At 1M passages this takes 0.8 ms where flatnonzero, a gather
+    and argpartition over every matching row took 10 ms (benchmarks/run.py, derived 1M index).
+    """
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    floor = 0.0
+    blocks = BLOCKS_PER_K * k
+    width = len(scores) // blocks if blocks else 0
+    if width >= MIN_WIDTH:
+        maxima = scores[: blocks * width].reshape(blocks, width).max(axis=1)
+        floor = float(np.partition(maxima, blocks - k)[blocks - k])
+    rows = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    if len(rows) > k:
+        kept = scores[rows]
+        kth = np.partition(kept, len(kept) - k)[len(kept) - k]
+        rows = rows[kept >= kth]  # ties at the k-th score may keep more: the lower rows win below
+    rows = rows[np.lexsort((rows, -scores[rows]))][:k]
+    return rows.astype(np.int64), scores[rows].astype(np.float32)
