@@ -77,3 +77,21 @@ def test_usem_fast_path_matches_library_sentences():
     assert np.allclose(sentences, direct, atol=1e-4)
     titled = encoder.encode_documents([f"{i.title}\n{i.text}" for i in items])
     assert np.min(np.sum(passages * titled, axis=1)) > 0.95
+
+
+def test_usem_fast_path_across_several_piece_tables(monkeypatch):
+    """With room for only a few pieces per table, one batch spans several tables; the vectors stay the same."""
+    from assistant.encoders import usem
+
+    encoder = UsemEncoder()
+    assert encoder._fast_path_ok()  # otherwise this would compare the library with itself
+    sentences = ("정부가 데이터센터에 투자한다.", "기업이 실행한다.", "Robots work at the port.", "Ships dock at night.")
+    items = [PassageTexts("AI 정책", " ".join(sentences[:2]), sentences[:2]),
+             PassageTexts("Port news", " ".join(sentences[2:]), sentences[2:])]
+    passages, vectors = encoder.encode_passages(items)
+    monkeypatch.setattr(usem, "MAX_PIECES", 12)
+    small_passages, small_vectors = encoder.encode_passages(items)
+    np.testing.assert_allclose(small_passages, passages, atol=1e-5)
+    np.testing.assert_allclose(small_vectors, vectors, atol=1e-5)
+    direct = encoder.encode_documents(list(sentences))
+    assert np.min(np.sum(small_vectors * direct, axis=1)) > 0.9999
