@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .language import has_hangul, verb_term
@@ -70,9 +71,31 @@ def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
     """Index terms, and the Korean proper nouns among the morphemes (one analysis for both)."""
     if not has_hangul(text):
         return english_terms(text), []
+    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
+    return _korean_terms(morphemes)
+
+
+def tokenize_many_with_names(texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """tokenize_with_names of many texts (a build's passages): the Korean ones analysed in one batch,
+    which Kiwi spreads over its worker threads (8 s down to 4 s for 4,300 passages on 2 cores)."""
+    out: list[tuple[list[str], list[str]]] = []
+    korean: list[int] = []
+    for i, text in enumerate(texts):
+        if has_hangul(text):
+            korean.append(i)
+            out.append(([], []))  # analysed below, all together
+        else:
+            out.append((english_terms(text), []))
+    analysed = kiwi().tokenize([texts[i] for i in korean]) if korean else []
+    for i, tokens in zip(korean, analysed, strict=True):
+        out[i] = _korean_terms([(t.form, t.tag) for t in tokens])
+    return out
+
+
+def _korean_terms(morphemes: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Index terms and proper nouns from a Korean text's (form, tag) morphemes."""
     out: list[str] = []
     names: list[str] = []
-    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
     for form, full_tag in morphemes:
         tag = full_tag.split("-")[0]
         if tag not in KEEP_TAGS:

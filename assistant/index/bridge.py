@@ -30,11 +30,15 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
     """Per language, (index term, surface word to embed) for the most frequent terms."""
     counts: dict[str, Counter] = {lang: Counter() for lang in LANGUAGES}
     surface: dict[str, Counter] = {}
+    stems: dict[str, list[str]] = {}  # a corpus repeats its words: stem each once
     for i, text in enumerate(texts):
         for token in token_lists[i] if token_lists is not None else tokenize(text):
             counts[term_language(token)][token] += 1
         for word in WORD.findall(text):
-            for stem in english_terms(word):
+            found = stems.get(word)
+            if found is None:
+                found = stems[word] = english_terms(word)
+            for stem in found:
                 surface.setdefault(stem, Counter())[word.lower()] += 1
     out = {}
     for lang, counter in counts.items():

@@ -21,7 +21,7 @@ from ..ingest.dedupe import duplicate_groups
 from ..ingest.load import RawDoc, corpus_files, load_corpus, sidecar_path
 from ..names import corpus_names
 from ..records import Article, Passage
-from ..terms import tokenize_with_names
+from ..terms import tokenize_many_with_names
 from . import ann, bridge, store
 from .cache import VectorCache
 from .embed import embed
@@ -70,15 +70,15 @@ def build(
         raise CorpusError(f"no readable articles in {corpus}; add .txt, .md, .html, .pdf or .docx files")
 
     # One Korean analysis per passage serves BM25, the term bridge and the name check.
-    analysed = [tokenize_with_names(p.text) for p in passages]
+    analysed = tokenize_many_with_names([p.text for p in passages])
     token_lists = [tokens for tokens, _ in analysed]
     # Each Korean article's proper nouns, so that questions can find them by their romanisations.
     per_article: dict[str, set[str]] = {}
     for passage, (_, names) in zip(passages, analysed, strict=True):
         per_article.setdefault(passage.source, set()).update(names)
-    for article in articles:
-        if article.language == "ko":
-            per_article.setdefault(article.source, set()).update(tokenize_with_names(article.title)[1])
+    korean = [article for article in articles if article.language == "ko"]
+    for article, (_, names) in zip(korean, tokenize_many_with_names([a.title for a in korean]), strict=True):
+        per_article.setdefault(article.source, set()).update(names)
     report["names"] = {source: sorted(names) for source, names in per_article.items() if names}
     korean_names = {name for names in per_article.values() for name in names}
     terms = bridge.collect_terms([p.text for p in passages], token_lists)
