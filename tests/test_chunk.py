@@ -27,6 +27,9 @@ def split(text: str) -> list[str]:
         ("The U.S. and the U.K. agreed. E.g. this works.", ["The U.S. and the U.K. agreed.", "E.g. this works."]),
         ("Korea, the No. 1 AI nation, said so. Fine.", ["Korea, the No. 1 AI nation, said so.", "Fine."]),
         ("Lee J. Park spoke. Next.", ["Lee J. Park spoke.", "Next."]),
+        ("Ask A.I. now. Next.", ["Ask A.I.", "now.", "Next."]),
+        ("Open at 5 p.m. sharp. Done.", ["Open at 5 p.m. sharp.", "Done."]),
+        ("x" * 3000 + " Mr. Kim spoke. Next.", ["x" * 3000 + " Mr. Kim spoke.", "Next."]),  # only the last word counts
         (
             "너무 반가운 일이다. 협업방식의 원주시 미래산업 모델에 대한 이야기였다. 끝",
             ["너무 반가운 일이다.", "협업방식의 원주시 미래산업 모델에 대한 이야기였다.", "끝"],

@@ -17,9 +17,18 @@ ABBREVIATIONS = {
 }
 
 
+WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
+LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+
+
 def _is_abbreviation(text: str, end: int) -> bool:
     """Whether the period just before `end` closes an abbreviation or an initial."""
-    m = re.search(r"([A-Za-z][A-Za-z.]*)\.$", text[:end])
+    # Only the run of letters and dots that ends at `end` matters: searching the whole text before
+    # it made splitting an article quadratic in its length.
+    start = end
+    while start > 0 and text[start - 1] in WORD_CHARS:
+        start -= 1
+    m = LAST_WORD.search(text, start, end)
     if not m:
         return False
     word = m.group(1).lower()
