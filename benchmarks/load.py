@@ -58,7 +58,12 @@ def rss_mib(pid: int) -> float:
 
 
 # ---- the in-process baseline ---------------------------------------------------------------------------
-def in_process_rate(index: str, seconds: float) -> dict:
+def pinned(command: list[str], cores: set[int] | None) -> list[str]:
+    """command run on the given cores only (taskset), or as it is."""
+    return ["taskset", "-c", ",".join(map(str, sorted(cores))), *command] if cores else command
+
+
+def in_process_rate(index: str, seconds: float, cores: set[int] | None = None) -> dict:
     """Answers per second of one thread calling Assistant.ask over the stream, in a fresh child process."""
     code = (
         "import json, sys, time\n"
@@ -74,7 +79,7 @@ def in_process_rate(index: str, seconds: float) -> dict:
         "    n += 1\n"
         "print(json.dumps({'answers': n, 'seconds': time.perf_counter() - start}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(question_stream()), text=True,
+    out = subprocess.run(pinned([sys.executable, "-c", code], cores), input=json.dumps(question_stream()), text=True,
                          capture_output=True, cwd=ROOT, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["rate"] = result["answers"] / result["seconds"]
@@ -167,11 +172,11 @@ def ask_once(url: str, question: str, history: list[str] | None = None) -> dict:
 
 
 def start_server(index: str, port: int, env: dict[str, str] | None = None,
-                 extra: list[str] | None = None) -> subprocess.Popen:
-    """`assistant serve` on a loopback port (extra: more of its options), once it answers."""
+                 extra: list[str] | None = None, cores: set[int] | None = None) -> subprocess.Popen:
+    """`assistant serve` on a loopback port (extra: more of its options; cores: pinned to these), once it answers."""
     env = dict(os.environ, GRADIO_ANALYTICS_ENABLED="False", **(env or {}))
-    command = [sys.executable, "-m", "assistant.cli", "serve", "--index", index, "--port", str(port),
-               "--host", "127.0.0.1", *(extra or [])]
+    command = pinned([sys.executable, "-m", "assistant.cli", "serve", "--index", index, "--port", str(port),
+                      "--host", "127.0.0.1", *(extra or [])], cores)
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     import httpx
 
@@ -196,7 +201,10 @@ def write(report: dict, baseline: dict, args) -> None:
         f"Command: `.venv/bin/python benchmarks/load.py --write --clients {args.clients} --seconds {args.seconds:g}` "
         f"(starts `assistant serve` over the index in `{args.index}` on a free loopback port; {args.clients} "
         f"clients in one asyncio process post every blind question, follow-ups with their history, to "
-        f"`/api/ask` back to back). Machine: see `results.md` (2 cores; the clients share them with the server).",
+        f"`/api/ask` back to back). Machine: see `results.md` (2 cores). "
+        + ("The server and the in-process baseline run on the first core, the clients on the other (as they "
+           "would on other machines); the server's encoder then uses one thread. "
+           if report["server_cores"] != "all" else "Server and clients share both cores. "),
         "",
         "| endpoint | clients | seconds | answers | failed | answers/s | p50 (ms) | p95 (ms) | "
         "in-process answers/s (one thread) | ratio | server memory start / max (MiB) |",
@@ -221,13 +229,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", default=None, help="a running server (default: start one on a free loopback port)")
     parser.add_argument("--index", default="embeddings")
     parser.add_argument("--write", action="store_true", help="write the table to benchmarks/load_results.md")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="let server and clients share every core (default: the server and the in-process "
+                             "baseline on the first core, the clients on the others, as if on another machine)")
     args = parser.parse_args(argv)
-    baseline = in_process_rate(args.index, args.seconds) if args.url is None else None
+    cores = sorted(os.sched_getaffinity(0))
+    server_cores = None if args.no_pin or len(cores) < 2 else {cores[0]}
+    if server_cores:
+        os.sched_setaffinity(0, set(cores[1:]))  # the clients
+    baseline = in_process_rate(args.index, args.seconds, server_cores) if args.url is None else None
     proc = None
     url = args.url
     if url is None:
         port = free_port()
-        proc = start_server(args.index, port)
+        proc = start_server(args.index, port, cores=server_cores)
         url = f"http://127.0.0.1:{port}"
     try:
         report = run(url, args.clients, args.seconds, args.endpoint, proc.pid if proc else None)
@@ -235,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         if proc:
             proc.terminate()
             proc.wait(timeout=30)
+    report["server_cores"] = sorted(server_cores) if server_cores else "all"
     if baseline:
         report["in_process_rate"] = baseline["rate"]
         report["ratio"] = report["rate"] / baseline["rate"]
