@@ -98,30 +98,31 @@ class Handlers:
     # ---- briefing --------------------------------------------------------------------------
     def add(self, answer: dict | None, index: int, items: list[dict]) -> list[dict]:
         item = BriefingItem.from_citation(answer["citations"][index], answer.get("question", ""))
-        return _dump(basket.add(_load(items), item))
+        return _dump(basket.add(self.briefing_items(items), item))
 
-    def restore(self, items) -> list[dict]:
-        """The basket kept in the browser, as it comes back on a new page load: only well-formed items whose
-        quote is still a verbatim span of its article in the current index (the corpus may have changed)."""
+    def briefing_items(self, items) -> list[BriefingItem]:
+        """The basket as the browser keeps it (it survives reloads and restarts): only well-formed items whose
+        quote is still a verbatim span of its article in the current index (the corpus may have changed).
+        Checked wherever the basket is read, so no page-load event has to rewrite it (and race the user)."""
         kept = []
         for item in _load(items):
             article = self.assistant.index.article(item.source)
             if article is not None and item.quote and item.quote in article.text:
                 kept.append(item)
-        return _dump(kept)
+        return kept
 
     def move(self, items: list[dict], index: int, delta: int) -> list[dict]:
-        return _dump(basket.move(_load(items), index, delta))
+        return _dump(basket.move(self.briefing_items(items), index, delta))
 
     def remove(self, items: list[dict], index: int) -> list[dict]:
-        return _dump(basket.remove(_load(items), index))
+        return _dump(basket.remove(self.briefing_items(items), index))
 
     def note(self, items: list[dict], index: int, text: str) -> list[dict]:
-        return _dump(basket.set_note(_load(items), index, text or ""))
+        return _dump(basket.set_note(self.briefing_items(items), index, text or ""))
 
     def export(self, items: list[dict], lang: str) -> tuple[str | None, str | None]:
         """Paths of the Markdown and Word files for the current basket (None when it is empty)."""
-        loaded = _load(items)
+        loaded = self.briefing_items(items)
         if not loaded:
             return None, None
         folder = Path(tempfile.mkdtemp(dir=self.export_dir))
@@ -259,7 +260,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
 
                     @gr.render(inputs=[items, ui_lang])
                     def show_briefing(current_items, current):
-                        loaded = _load(current_items)
+                        loaded = h.briefing_items(current_items)
                         if not loaded:
                             gr.Markdown(t("empty_briefing", current), elem_id="briefing-empty")
                             return
@@ -283,8 +284,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
             return gr.update(value=md, interactive=bool(md)), gr.update(value=docx, interactive=bool(docx))
 
         items.change(refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
-        demo.load(h.restore, items, items, api_visibility="private").then(
-            refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
+        demo.load(refresh_downloads, [items, ui_lang], [dl_md, dl_docx], api_visibility="private")
 
         ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language, ui_lang]
         for trigger in (ask.click, question.submit):
