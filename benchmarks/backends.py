@@ -14,7 +14,6 @@ or fused candidates (100k) are the same through both backends.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import shutil
 import socket
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import derived_index, machine, pct, questions
+from run import build_in_child, derived_index, machine, pct, questions
 
 from assistant import Assistant
 from assistant.index.milvus import MilvusBackend, Row, publish
@@ -70,21 +69,6 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def build_in_child(corpus: Path, out: Path, milvus: str | None) -> dict:
-    """Build in a fresh process: seconds and peak memory of the building process."""
-    target = f"MilvusTarget({milvus!r}, 'bench')" if milvus else "None"
-    code = (
-        "import json, resource, time; from assistant import Assistant; "
-        "from assistant.index.milvus import MilvusTarget; "
-        f"a = Assistant({str(out)!r}, auto_rebuild=False); t = time.perf_counter(); "
-        f"r = a.build({str(corpus)!r}, milvus={target}); s = time.perf_counter() - t; "
-        "print(json.dumps({'seconds': s, 'passages': r.passages, 'encoded': r.encoded, "
-        "'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def stage_latency(assistant: Assistant, qs: list[str], index=None) -> tuple[dict, list]:
@@ -159,10 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             local_dir, milvus_dir = work / f"{label}-local", work / f"{label}-milvus"
             for d in (local_dir, milvus_dir):
                 shutil.rmtree(d, ignore_errors=True)
-            local_build = build_in_child(corpus, local_dir, None)
+            local_build = build_in_child(corpus, local_dir)
             shutil.copytree(local_dir / "cache", milvus_dir / "cache")  # the same vectors: time the backend only
             before = rss_mib(server.pid)
-            milvus_build = build_in_child(corpus, milvus_dir, uri)
+            milvus_build = build_in_child(corpus, milvus_dir, cache_cold=False, milvus=uri)
             builds.append((label, local_build, milvus_build, rss_mib(server.pid) - before))
             local, on_milvus = Assistant(local_dir), Assistant(milvus_dir)
             for a in (local, on_milvus):

@@ -89,14 +89,16 @@ def latency(assistant: Assistant, qs: list[str]) -> dict[str, tuple[float, float
     return {s: (pct(v, 50), pct(v, 95)) for s, v in per_stage.items()}
 
 
-def build_in_child(corpus: Path, out: Path, cache_cold: bool = True) -> dict:
-    """Build in a fresh process, reporting time, throughput and peak memory."""
+def build_in_child(corpus: Path, out: Path, cache_cold: bool = True, milvus: str | None = None) -> dict:
+    """Build in a fresh process, reporting time, throughput and peak memory (milvus: a Milvus URI to build into)."""
     if cache_cold:
         shutil.rmtree(out / "cache", ignore_errors=True)
+    target = f"MilvusTarget({milvus!r}, 'bench')" if milvus else "None"
     code = (
         "import json, resource, sys, time; from assistant import Assistant;"
+        "from assistant.index.milvus import MilvusTarget;"
         f"a = Assistant({str(out)!r}, auto_rebuild=False); t = time.perf_counter();"
-        f"r = a.build({str(corpus)!r}); s = time.perf_counter() - t;"
+        f"r = a.build({str(corpus)!r}, milvus={target}); s = time.perf_counter() - t;"
         "print(json.dumps({'seconds': s, 'passages': r.passages, 'sentences': r.sentences, 'encoded': r.encoded,"
         "'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
     )

@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..api import Assistant
 from ..config import DEFAULT_K, MAX_HISTORY, MAX_K, MAX_QUESTION_CHARS
 from ..errors import AssistantError, IndexUnusableError
-from ..records import Filters
+from ..records import Answer, Filters
 
 API_PREFIX = "/api"
 MAX_FILTER_VALUES = 200  # sources or outlets named in one request
@@ -57,51 +57,17 @@ class AskIn(BaseModel):
     filters: FiltersIn | None = None
 
 
-class CitationOut(BaseModel):
-    """One cited passage: the quote is a verbatim span of the article text (offsets into it)."""
-
-    rank: int
-    score: float
-    source: str
-    title: str
-    outlet: str | None
-    author: str | None
-    date: str | None
-    paragraph: int
-    passage: str
-    quote: str
-    passage_start: int
-    passage_end: int
-    quote_start: int
-    quote_end: int
-    language: str
-    similarity: float
-    answers: bool = Field(description="false: related reading, not an answer to the question")
-    page: int | None
-    url: str | None
-    also_in: list[dict[str, Any]]
-
-
-class AnswerOut(BaseModel):
-    """What `assistant ask --json` prints. answered=false: the articles do not cover the question and the
-    citations are only the nearest passages."""
-
-    question: str
-    answered: bool
-    citations: list[CitationOut]
-    notice: str | None = None
-    resolved_question: str | None = Field(None, description="what was searched, when read with the history")
-    byline: dict[str, Any] | None = None
-
-
-class ArticleOut(BaseModel):
-    source: str
+class ArticleMeta(BaseModel):
+    source: str = Field(description="the article file's name: what citations and filters name")
     title: str
     outlet: str | None
     author: str | None
     date: str | None
     language: str
     url: str | None
+
+
+class ArticleOut(ArticleMeta):
     paragraphs: int
 
 
@@ -112,14 +78,7 @@ class ParagraphOut(BaseModel):
     page: int | None
 
 
-class ArticleTextOut(BaseModel):
-    source: str
-    title: str
-    outlet: str | None
-    author: str | None
-    date: str | None
-    language: str
-    url: str | None
+class ArticleTextOut(ArticleMeta):
     text: str = Field(description="the cleaned article text; every quote is a span of it")
     paragraphs: list[ParagraphOut]
 
@@ -219,7 +178,7 @@ def router(assistant: Assistant, secret: str | None = None, user: str = "staff")
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(key_check(secret, user))], tags=["questions"])
     errors = {code: {"model": ErrorOut} for code in (400, 401, 404, 422, 503)}
 
-    @api.post("/ask", response_model=AnswerOut, responses=errors)
+    @api.post("/ask", response_model=Answer, responses=errors)
     async def ask(body: AskIn) -> Response:
         """Answer a question with verbatim quotes from the articles and their citations."""
         filters = to_filters(body.filters, assistant)
