@@ -37,8 +37,9 @@ def kiwi():
     return Kiwi(load_typo_dict=False, load_multi_dict=False)
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A light English stemmer: enough to match plurals and common verb endings."""
+    """A light English stemmer: enough to match plurals and common verb endings (cached: words repeat)."""
     w = word.lower().replace("’", "'").removesuffix("'s").strip("'-")
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):

@@ -4,7 +4,11 @@ question mentions (question_names) and the share of them a text mentions (name_o
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.names import romanizations
 from assistant.signals import (
@@ -205,3 +209,25 @@ def test_latin_words():
     words, glued = latin_words("Lee Yong-seop, 광주 AI 2020!")
     assert words == {"lee", "yong", "seop", "ai", "2020"}
     assert glued == "leeyongseopai2020"
+
+
+# The date pattern as a plain alternation (before each branch got its look-ahead): the reference.
+PLAIN_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*(?:년|[-./])|\d{1,2}\s*월\s*\d{1,2}\s*일|\d{1,2}\s*(?:월|일)(?![가-힣]*[년월])|지난\s*\d+일|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+\d{1,2}|\b(?:19|20)\d{2}\b|"
+    r"\b(?:last|next|this) (?:year|month|week)|\b\d{1,2}(?:st|nd|rd|th)\b|\bon (?:Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)",
+    re.IGNORECASE,
+)
+DATE_PIECES = ["2024", "1999", "년", "월", "일", "지난 ", "3", "12", " ", "-", ".", "/", "March", "mar", "JAN", "Sept",
+               "on ", "Monday", "last ", "next ", "this ", "year", "week", "1st", "th", "a", "x", "가", "까지"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=12).map("".join))
+def test_date_pattern_matches_exactly_what_the_plain_alternation_matched(text):
+    from assistant.signals import DATE
+
+    found, plain = DATE.search(text), PLAIN_DATE.search(text)
+    assert (found.span() if found else None) == (plain.span() if plain else None)
