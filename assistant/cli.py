@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K, FETCH_MAX_BYTES, FETCH_TIMEOUT
+from .config import DEFAULT_COLLECTION, DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K, FETCH_MAX_BYTES, FETCH_TIMEOUT
 from .errors import AssistantError, InputError
 
 USAGE_EXIT = 2
@@ -190,8 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--milvus", default=None, metavar="URI",
                    help="search on Milvus: a Milvus Lite file (e.g. DIR/milvus.db) or http://host:19530; the index "
                         "folder keeps the manifest and the passage store, later rebuilds keep the backend")
-    p.add_argument("--collection", default="news_passages",
-                   help="the Milvus alias the builds are switched behind (default news_passages)")
+    p.add_argument("--collection", default=DEFAULT_COLLECTION,
+                   help=f"the Milvus alias the builds are switched behind (default {DEFAULT_COLLECTION})")
     p.add_argument("--if-needed", action="store_true", help="build only when the index is missing, unusable or stale")
     p.set_defaults(func=cmd_index)
 

@@ -8,3 +8,4 @@ MAX_QUESTION_CHARS = 1000  # longer questions are truncated, with a notice
 MAX_HISTORY = 8  # earlier questions of a conversation that are read
 FETCH_TIMEOUT = 20.0  # seconds to fetch one page added by URL
 FETCH_MAX_BYTES = 5 * 1024 * 1024  # a saved news page is well under this; larger answers are not articles
+DEFAULT_COLLECTION = "news_passages"  # the Milvus alias an index's builds are switched behind

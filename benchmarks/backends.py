@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from load import free_port
 from run import build_in_child, derived_index, machine, pct, questions
 
 from assistant import Assistant
@@ -38,12 +38,6 @@ from assistant.timing import Stopwatch
 
 STAGES = ["dense search", "lexical search", "fusion"]
 MILVUS_LITE = Path(sys.executable).with_name("milvus-lite")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_milvus(data: Path) -> tuple[subprocess.Popen, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationW
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 MILVUS_LITE = Path(sys.executable).with_name("milvus-lite")
+
+from load import free_port  # noqa: E402  (benchmarks/load.py, on the path above)
+
 QUESTIONS = [json.loads(line) for line in (ROOT / "tests/data/dev_questions.jsonl").read_text(encoding="utf-8")
              .splitlines() if line.strip()]
 NEW_ARTICLE = (
@@ -33,12 +35,6 @@ NEW_ARTICLE = (
     "officials said on Tuesday. The system cuts the center's electricity use for cooling by half.\n"
 )
 MOKPO = "How will Mokpo cool its AI data center?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import DEFAULT_COLLECTION
 from ..errors import IndexUnusableError
 from ..records import Filters
 
@@ -35,10 +36,8 @@ BM25_K1 = 1.5  # bm25s's defaults, so both backends rank alike
 BM25_B = 0.75
 INSERT_BATCH = 1_000
 MAX_TERMS_CHARS = 65_535  # Milvus VARCHAR limit
-FIELDS = ("id", "dense", "terms", "sparse", "source", "outlet", "date", "language", "build")
 
 
-DEFAULT_COLLECTION = "news_passages"
 
 
 @dataclass(frozen=True)
@@ -273,9 +272,3 @@ class MilvusBackend:
         if builds and builds != {self.build}:
             raise StaleBuildError(sorted(builds)[-1])
         return hits
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
