@@ -431,17 +431,13 @@ def write(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if switch:
-        _point_current(out, final)
+        switch_to(out, final)
     return final
 
 
-def switch_to(out: Path, build: Path) -> None:
-    """Point out/current at a build written with switch=False."""
-    _point_current(out, build)
-
-
-def _point_current(out: Path, target: Path) -> None:
-    """Swap out/current to target atomically, then drop builds older than the previous one."""
+def switch_to(out: Path, target: Path) -> None:
+    """Swap out/current to target atomically (write does it unless switch=False), then drop builds older than
+    the previous one."""
     link = out / CURRENT
     previous = link.resolve() if link.is_symlink() else None
     tmp_link = out / f".{CURRENT}.{os.getpid()}"
