@@ -2,16 +2,17 @@
 
 
 class AssistantError(Exception):
-    """Base class: a problem the user can fix, with a message that says how."""
+    """Base class: a problem the user can fix, with a message that says how. key names its message in the web
+    app's strings (web/i18n.py), so the page can say it in the interface's language; str() is the English
+    line the CLI and the API print."""
+
+    def __init__(self, message: str = "", key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class InputError(AssistantError):
-    """A bad question or argument. key names its message in the web app's strings (web/i18n.py), so the page
-    can say it in the interface's language; str() is the English line the CLI and the API print."""
-
-    def __init__(self, message: str, key: str | None = None) -> None:
-        super().__init__(message)
-        self.key = key
+    """A bad question or argument."""
 
 
 class CorpusError(AssistantError):

@@ -385,3 +385,13 @@ def test_the_basket_key_is_kept_beside_the_index(tmp_path):
     first = browser_secret(tmp_path)
     assert first == browser_secret(tmp_path) and len(first) >= 24  # the same after a restart
     assert (tmp_path / "browser-state.key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("ui_lang", ["ko", "en"])
+def test_an_unreachable_search_server_is_said_in_the_interface_language(ui_lang):
+    from assistant.errors import IndexUnusableError
+    from assistant.web.i18n import error_message
+
+    exc = IndexUnusableError("cannot reach Milvus at http://10.0.0.1:19530 (...)", key="search_unavailable")
+    assert error_message(exc, ui_lang) == t("search_unavailable", ui_lang)
+    assert error_message(IndexUnusableError("no index in x"), ui_lang) == "no index in x"  # no translation: as is

@@ -92,8 +92,8 @@ def connect(uri: str):
     try:
         return MilvusClient(uri=uri, token=token or "", timeout=30)
     except Exception as exc:  # pymilvus raises its own MilvusException, or grpc's errors, when it cannot connect
-        raise IndexUnusableError(f"cannot reach Milvus at {uri} ({exc.__class__.__name__}: {first_line(exc)})") \
-            from None
+        raise IndexUnusableError(f"cannot reach Milvus at {uri} ({exc.__class__.__name__}: {first_line(exc)})",
+                                 key="search_unavailable") from None
 
 
 def first_line(exc: Exception) -> str:
@@ -240,7 +240,8 @@ class MilvusBackend:
             except Exception as exc:
                 client.close()
                 raise IndexUnusableError(f"Milvus at {self.uri} has no loadable collection {self.alias!r} "
-                                         f"({first_line(exc)}); rebuild with: assistant index --milvus URI") from None
+                                         f"({first_line(exc)}); rebuild with: assistant index --milvus URI",
+                                         key="search_unavailable") from None
             self._client = client
         return self._client
 
@@ -266,7 +267,7 @@ class MilvusBackend:
                                         search_params=params, output_fields=["build"])
         except Exception as exc:  # the server went away, the alias was dropped: one clear line
             raise IndexUnusableError(f"Milvus search at {self.uri} failed ({exc.__class__.__name__}: "
-                                     f"{first_line(exc)})") from None
+                                     f"{first_line(exc)})", key="search_unavailable") from None
         hits = list(result[0]) if result else []
         builds = {h["entity"]["build"] for h in hits}
         if builds and builds != {self.build}:

@@ -53,6 +53,8 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "The question was long; only its beginning was used."},
     "empty_question": {"ko": "질문이 비어 있습니다. 기사에 대해 궁금한 것을 입력하세요.",
                        "en": "The question is empty; type a question about the articles."},
+    "search_unavailable": {"ko": "지금은 검색 서버에 연결할 수 없습니다. 잠시 뒤 다시 질문해 주세요.",
+                           "en": "The search server cannot be reached right now; please ask again shortly."},
     "question_not_text": {"ko": "질문은 글로 입력하세요.", "en": "The question must be text."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
     "related": {"ko": "관련 구절", "en": "Related"},
