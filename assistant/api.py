@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
-from .conversation import resolve
+from .conversation import Turn, resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
 from .errors import AssistantError, IndexFormatError, IndexUnusableError, InputError
 from .fuse import diversify
@@ -26,7 +26,7 @@ from .records import Answer, Article, Filters, Hit
 from .rerank import rerank
 from .scope import decide
 from .search import retrieve
-from .signals import NameKeys, question_names
+from .signals import NameKeys, name_overlap, question_names
 from .timing import Stopwatch, stage
 
 Progress = Callable[[str, int, int], None]
@@ -35,6 +35,8 @@ Progress = Callable[[str, int, int], None]
 DIVERSITY_DECAY = 0.7
 # A follow-up's vector: its own plus this share of the context's (benchmarks/questions, follow-ups).
 CONTEXT_WEIGHT = 0.35
+# A focused follow-up's hits from other articles score at most this share of its article's last hit.
+RELATED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,28 @@ class Candidates:
     names: NameKeys
     hits: list[Hit]
     followup: bool = False  # read together with the conversation before it
+    focus: int | None = None  # a follow-up's article (row): the one its conversation is about
+    own_vec: np.ndarray | None = None  # a follow-up's own vector, without the conversation's
+
+    def ranked(self) -> list[Hit]:
+        """The hits re-ranked, best first (see Assistant.ask).
+
+        A follow-up about one article ranks that article's passages by the question's own words
+        (the conversation already chose the article) and puts the other articles' after them, as
+        related reading. Otherwise no article fills the list while others have answers nearly as good.
+        """
+        index = self.index
+
+        def ranked(hits: list[Hit], qvec: np.ndarray) -> list[Hit]:
+            return rerank(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations))
+
+        if self.focus is None:
+            return diversify(ranked(self.hits, self.qvec), index.article_row, decay=DIVERSITY_DECAY)
+        inside = [h for h in self.hits if index.article_row(h.passage_id) == self.focus]
+        outside = [h for h in self.hits if index.article_row(h.passage_id) != self.focus]
+        inside = ranked(inside, self.qvec if self.own_vec is None else self.own_vec)
+        floor = inside[-1].score * RELATED_SHARE if inside else 1.0
+        return inside + [replace(h, score=h.score * floor) for h in ranked(outside, self.qvec)]
 
 
 class Assistant:
@@ -212,14 +236,13 @@ class Assistant:
         found = self.candidates(asked, history, filters, max(50, 5 * k), watch)
         index, text = found.index, found.text
         with stage(watch, "re-ranking"):
-            hits = rerank(index, found.hits, found.qvec, found.names, found.intent, found.language,
-                          bool(found.translations))
-            hits = diversify(hits, index.article_row, decay=DIVERSITY_DECAY)
+            hits = found.ranked()
         with stage(watch, "decline check"):
             answered = decide(text, hits, index, found.qvec, found.names, found.intent, found.translations,
                               followup=found.followup)
         with stage(watch, "quote selection"):
-            citations = cite(index, hits[:k], found.qvec, text, found.intent, answered)
+            quote_vec = found.qvec if found.focus is None or found.own_vec is None else found.own_vec
+            citations = cite(index, hits[:k], quote_vec, text, found.intent, answered)
         # A question about the article itself (who wrote it, where, when) is answered by its byline.
         byline = None
         if answered and citations and found.intent.wants("meta"):
@@ -250,6 +273,7 @@ class Assistant:
         intent = intent_of(turn.question)
         with stage(watch, "encoding"):
             qvec, translations = index.bridge.encode(self.encoder, turn.question, language_of(turn.question))
+            own_vec, own_translations = qvec, translations
             if turn.context:
                 context_vec, context_translations = index.bridge.encode(self.encoder, turn.context,
                                                                         language_of(turn.context))
@@ -263,9 +287,40 @@ class Assistant:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
         hits = retrieve(index, qvec, text, language, candidates=n, allowed=allowed, translations=translations,
                         watch=watch, filters=filters)
+        focus = None
+        if turn.context:
+            with stage(watch, "follow-up"):
+                focus = _focus(index, turn, context_vec, context_translations, n, allowed, filters)
+                if focus is not None:  # the article's passages searched by the question's own words
+                    scope = index.passages_of_articles([focus])
+                    if allowed is not None:
+                        scope = np.intersect1d(scope, allowed)
+                    inside = retrieve(index, own_vec, turn.question, language_of(turn.question), candidates=n,
+                                      allowed=scope, translations=own_translations, filters=filters)
+                    seen = {h.passage_id for h in inside}
+                    hits = inside + [h for h in hits if h.passage_id not in seen]
         return Candidates(index, text, language, qvec, translations, intent, question_names(text), hits,
-                          followup=turn.context is not None)
+                          followup=turn.context is not None, focus=focus, own_vec=own_vec)
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
+
+
+def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_translations: list[str], n: int,
+           allowed: np.ndarray | None, filters: Filters | None) -> int | None:
+    """The article a follow-up's conversation is about: the best answer to its context, unless the
+    question names something that article does not mention (it moved on: "And what about Wonju?")."""
+    language = language_of(turn.context)
+    hits = retrieve(index, context_vec, turn.context, language, candidates=n, allowed=allowed,
+                    translations=context_translations, filters=filters)
+    hits = rerank(index, hits, context_vec, question_names(turn.context), intent_of(turn.context), language,
+                  bool(context_translations))
+    if not hits:
+        return None
+    row = index.article_row(hits[0].passage_id)
+    names = question_names(turn.question)
+    article = index.articles[row]
+    if names and name_overlap(names, article.title + "\n" + article.text, index.article_words(row)) < 1.0:
+        return None
+    return row

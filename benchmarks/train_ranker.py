@@ -28,12 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant
-from assistant.api import DIVERSITY_DECAY
 from assistant.config import DEFAULT_CORPUS
 from assistant.evaluate import evidence_span, read_questions
-from assistant.fuse import diversify
 from assistant.quote import QUOTE_FEATURES, QUOTE_MODEL, sentence_features
-from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model, rerank
+from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model
 from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, scope_features
 
 LAMBDAS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -129,8 +127,7 @@ def scope_data(assistant: Assistant, paths: list[Path]) -> tuple[np.ndarray, np.
     for path in paths:
         for q in read_questions(path):
             c = assistant.candidates(q.question, list(q.history))
-            hits = rerank(c.index, c.hits, c.qvec, c.names, c.intent, c.language, bool(c.translations))
-            hits = diversify(hits, c.index.article_row, decay=DIVERSITY_DECAY)
+            hits = c.ranked()
             rows.append(scope_features(c.text, hits, c.index, c.qvec, c.names, c.intent, c.translations,
                                        followup=c.followup))
             labels.append(float(q.source is not None))

@@ -44,3 +44,12 @@ def test_korean_names_are_transliterated_not_translated(seed_index):
     terms = translate(seed_index, "광주 AI 선포식은 언제 열렸나요?", "ko")
     assert "gwangju" in terms
     assert not {"take", "pour"} & set(terms)  # 열리다 (be held) has no reliable word-vector neighbour
+
+
+def test_english_spellings_of_korean_names_find_the_korean_name(seed_index):
+    terms = translate(seed_index, "What does the Wonju alliance column propose?", "en")
+    assert "원주" in terms
+
+
+def test_citizens_spell_names_in_lower_case(seed_index):
+    assert seed_index.index.bridge.names("what did wonju propose", "en") == ["원주"]

@@ -36,6 +36,24 @@ def test_followup_is_read_with_the_earlier_question(followup):
     assert followup.to_dict()["resolved_question"] == followup.resolved_question
 
 
+def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
+    found = seed_index.candidates(MAYOR, history=[CEREMONY])
+    gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
+    assert found.focus == gwangju
+    hits = found.ranked()
+    rows = [found.index.article_row(h.passage_id) for h in hits]
+    inside = rows.count(gwangju)
+    assert inside == len(found.index.passages_of_articles([gwangju]))  # every passage of it, searched
+    assert rows[:inside] == [gwangju] * inside  # the article's passages first, the others after
+    assert max(h.score for h in hits[inside:]) < hits[inside - 1].score
+    assert hits[0].score == 1.0
+
+
+def test_followup_that_names_something_else_leaves_the_article(seed_index):
+    found = seed_index.candidates("And what does the Wonju alliance column propose?", history=[CEREMONY])
+    assert found.followup and found.focus is None  # no passage of the ceremony story mentions Wonju
+
+
 def test_followup_without_history_is_not_resolved(seed_index):
     answer = seed_index.ask(MAYOR)
     assert answer.resolved_question is None

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from ..language import is_verb_term, term_language
-from ..names import romanizations
+from ..names import CORPUS_SPELLINGS, romanizations, spellings
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
+SPELLED_NAME = re.compile(r"\b[A-Za-z]{4,}(?:-[A-Za-z]+)?\b")  # Wonju, wonju, Yong-seop: a Korean name spelled out
 MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
@@ -56,7 +58,10 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
 class Bridge:
     """Loaded term vectors of each language present in the corpus."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, korean_names: Iterable[str] = ()) -> None:
+        """korean_names: the corpus's Korean proper nouns, for English questions that spell them out."""
+        self.korean_names = frozenset(n for n in korean_names if 2 <= len(n) <= 4)
+        self._spelled: dict[str, list[str]] | None = None
         self.terms: dict[str, list[str]] = {}
         self.vectors: dict[str, np.ndarray] = {}
         for lang in LANGUAGES:
@@ -92,8 +97,12 @@ class Bridge:
         ))
 
     def names(self, question: str, question_language: str) -> list[str]:
-        """Korean names in the question spelled as corpus terms of the other language (광주 -> gwangju).
-        Names are transliterated, not translated: their embedding neighbours are other names."""
+        """Names in the question spelled as corpus terms of the other language (광주 -> gwangju, and
+        Wonju -> 원주). Names are transliterated, not translated: their embedding neighbours are other names."""
+        if question_language == "en":
+            spelled = self._korean_spellings()
+            words = SPELLED_NAME.findall(question)
+            return list(dict.fromkeys(name for word in words for name in spelled.get(word.lower(), ())))
         if question_language != "ko" or "en" not in self.terms:
             return []
         english = self._english_terms()
@@ -101,6 +110,16 @@ class Bridge:
         for name in tokenize_with_names(question)[1]:
             out.extend(sorted(romanizations(name) & english)[:2])
         return out
+
+    def _korean_spellings(self) -> dict[str, list[str]]:
+        """Latin spelling -> the corpus's Korean names spelled so (the most standard spellings only)."""
+        if self._spelled is None:
+            spelled: dict[str, list[str]] = {}
+            for name in sorted(self.korean_names):
+                for spelling in spellings(name)[:CORPUS_SPELLINGS]:
+                    spelled.setdefault(spelling, []).append(name)
+            self._spelled = spelled
+        return self._spelled
 
     def _english_terms(self) -> set[str]:
         if self._english is None:

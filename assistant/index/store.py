@@ -198,6 +198,8 @@ class Index:
             if manifest.backend == "local":
                 dense = faiss.read_index(str(path / "passages.faiss"))
                 ann.configure(dense, manifest.nprobe)
+            report = json.loads((path / "corpus.json").read_text(encoding="utf-8"))
+            korean_names = {n for names in report.get("names", {}).values() for n in names}
             index = cls(
                 manifest,
                 articles,
@@ -208,10 +210,10 @@ class Index:
                 np.load(path / "titles.npy", allow_pickle=False).astype(np.float32),
                 dense,
                 LexicalIndex.load(path / "lexical"),
-                Bridge(path),
+                Bridge(path, korean_names),
                 Names((path / "names.txt").read_text(encoding="utf-8").split("\n")),
                 path,
-                json.loads((path / "corpus.json").read_text(encoding="utf-8")),
+                report,
             )
         except Exception as exc:  # numpy, zipfile, faiss and json each fail their own way on a damaged file
             raise IndexUnusableError(
