@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .language import has_hangul
+from .signals import question_ordinal
 
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
@@ -57,6 +58,7 @@ class Intent:
     """The answer types a question asks for (several may hold: 'who wrote it, and when?')."""
 
     kinds: frozenset[str]
+    ordinal: int | None = None  # the item of a list the question asks for ("the second proposal")
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -67,4 +69,4 @@ def intent_of(question: str) -> Intent:
     kinds = {kind for kind, by_lang in CUES.items() if by_lang[lang].search(question)}
     if "meta" in kinds:
         kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
-    return Intent(frozenset(kinds))
+    return Intent(frozenset(kinds), question_ordinal(question))

@@ -15,7 +15,7 @@ from .intent import Intent
 from .language import verb_root
 from .records import Citation, Hit, Passage
 from .rerank import MODEL, load_model
-from .signals import has_date, has_number, has_person, is_heading
+from .signals import has_date, has_number, has_person, is_heading, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ QUOTE_FEATURES = (
     "date_match",
     "person_match",
     "first",  # the passage's first sentence
+    "ordinal_match",  # the question asks for a list's n-th item and the sentence starts it
 )
 
 
@@ -58,6 +59,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             float(intent.wants("when") and has_date(text)),
             float(intent.wants("who") and has_person(text)),
             float(i == 0),
+            float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
         )
     return rows
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, name_overlap
+from .signals import NameKeys, item_marks, name_overlap
 
 if TYPE_CHECKING:
     from .index.store import Index
@@ -47,6 +47,7 @@ FEATURES = (
     "summary_lead",  # a summary question and an early passage
     "title",  # cosine of the question with the article's headline
     "meta_title",  # the same, for a question about the article itself (its author, outlet, date)
+    "ordinal_match",  # the question asks for a list's n-th item and a sentence of the passage starts it
 )
 
 
@@ -120,6 +121,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             (1 - position) if wants("summary") else 0.0,
             title,
             title if wants("meta") else 0.0,
+            float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
         )
     return rows
 

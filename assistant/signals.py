@@ -40,6 +40,16 @@ PERSON = re.compile(
     r"[가-힣]{2,4}\s*(?:의원|시장|도지사|지사|장관|대표|교수|기자|상무|전무|이사|원장|센터장|총장|위원장|회장|사장|"
     r"차관|청장|국장|박사|씨)"
 )
+# Enumerations: "첫째, ...", "Second, ...", "3) ..." at the start of a sentence, and the question's "두 번째 제안",
+# "the third point". Both sides map to the item's number, so a Korean question finds an English list.
+KOREAN_ORDINALS = {"첫": 1, "한": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
+ENGLISH_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+                    "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6}
+QUESTION_ORDINAL = re.compile(r"(첫|한|두|둘|세|셋|네|넷|다섯|여섯|[1-6])\s*(?:번\s*)?째|"
+                              r"\b(first|second|third|fourth|fifth|sixth|[1-6](?:st|nd|rd|th))\b", re.IGNORECASE)
+ITEM_MARK = re.compile(r"(?:^|(?<=[.!?。\n]))\s*(?:(첫|둘|셋|넷|다섯|여섯)째|"
+                       r"(first|second|third|fourth|fifth|sixth)(?:ly)?(?=,)|\(?([1-6])[.)](?=\s)|([①-⑥]))",
+                       re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
 HEADING_CHARS = 90
 
@@ -60,6 +70,32 @@ def is_heading(text: str) -> bool:
     """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one."""
     stripped = text.strip()
     return len(stripped) <= HEADING_CHARS and not TERMINAL.search(stripped)
+
+
+def question_ordinal(question: str) -> int | None:
+    """The item of a list a question asks for ("두 번째 제안은?", "the third point"), or None."""
+    match = QUESTION_ORDINAL.search(question)
+    if match is None:
+        return None
+    korean, english = match.group(1), match.group(2)
+    if korean:
+        return int(korean) if korean.isdigit() else KOREAN_ORDINALS[korean]
+    return ENGLISH_ORDINALS[english.lower()]
+
+
+def item_marks(text: str) -> set[int]:
+    """The numbers of the list items that start a sentence of text (첫째, / Second, / 3) / ③)."""
+    out = set()
+    for korean, english, digit, circled in ITEM_MARK.findall(text):
+        if korean:
+            out.add(KOREAN_ORDINALS[korean])
+        elif english:
+            out.add(ENGLISH_ORDINALS[english.lower()])
+        elif digit:
+            out.add(int(digit))
+        else:
+            out.add(ord(circled) - ord("①") + 1)
+    return out
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune: 120 blind questions (sets A and B); the learned weights were fitted on them.
-- report: 120 blind questions (sets C and D) by other writers; never used to choose anything.
+- tune, tune2: 120 + 200 blind questions (sets A, B and E, F); the learned weights were fitted on them.
+- report, report2: 120 + 200 blind questions (sets C, D and G, H) by other writers; never used to
+  choose anything.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
 Each set is run through the same `Assistant.ask` the CLI and the web app use (history included),
@@ -29,7 +30,9 @@ from assistant.evaluate import read_questions, run, summarize
 
 SETS = {
     "report": ROOT / "benchmarks/questions/report.jsonl",
+    "report2": ROOT / "benchmarks/questions/report2.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
+    "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",
 }

@@ -38,11 +38,11 @@ LAMBDAS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
 
 
-def collect(assistant: Assistant, path: Path) -> tuple[list[tuple[np.ndarray, np.ndarray]], list]:
+def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndarray, np.ndarray]], list]:
     """Per question: (passage features, labels) and, per gold passage, (sentence features, labels)."""
     articles = {a.source: a for a in assistant.articles()}
     passages, sentences = [], []
-    for q in read_questions(path):
+    for q in (q for path in paths for q in read_questions(path)):
         if not q.source or q.source not in articles:
             continue
         span = evidence_span(articles[q.source], q.evidence)
@@ -174,7 +174,7 @@ def train_scope(x: np.ndarray, y: np.ndarray, seed: int = 0) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", type=Path)
+    parser.add_argument("questions", type=Path, nargs="+", help="question sets with gold evidence (tune sets)")
     parser.add_argument("--scope", type=Path, nargs="*", default=[],
                         help="more question sets with out-of-scope questions, for the decline model only")
     parser.add_argument("--distractors", type=Path, default=ROOT / "benchmarks/corpora/train_distractors",
@@ -197,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         path.unlink(missing_ok=True)
     assistant = Assistant(args.index)
     passages, sentences = collect(assistant, args.questions)
+    trained_on = [p.name for p in args.questions]
     reachable = sum(1 for _, y in passages if y.sum())
     print(f"{len(passages)} questions with located evidence; gold passage among the candidates for {reachable}")
     baseline = mrr(passages, np.eye(len(FEATURES))[0], np.zeros(len(FEATURES)), np.ones(len(FEATURES)))
@@ -207,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: cross-validated MRR by lambda " + ", ".join(f"{k}: {v:.3f}" for k, v in results.items()))
         print(f"{name}: lambda {lam}; weights " + ", ".join(f"{n} {x:+.2f}" for n, x in zip(names, w, strict=True)))
         save(path, names, w, mean, scale, {"lambda": lam, "cv_mrr": round(results[lam], 4),
-                                           "trained_on": args.questions.name, "questions": len(groups)})
+                                           "trained_on": trained_on, "questions": len(groups)})
     print(f"fusion order alone: MRR {baseline:.3f} (over the same candidates)")
-    x, y = scope_data(assistant, [args.questions, *args.scope])
+    x, y = scope_data(assistant, [*args.questions, *args.scope])
     s = train_scope(x, y)
     print(f"scope: {int(y.sum())} answerable, {int((1 - y).sum())} not; lambda {s['lam']}, cross-validated: "
           f"{s['cv_declined']:.2f} of unanswerable declined, {s['cv_false_decline']:.2f} of answerable declined")
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     save(SCOPE_MODEL, SCOPE_FEATURES, s["w"], s["mean"], s["scale"],
          {"bias": round(float(s["b"]), 6), "threshold": s["threshold"], "lambda": s["lam"],
           "cv_declined": s["cv_declined"], "cv_false_decline": s["cv_false_decline"],
-          "trained_on": [p.name for p in [args.questions, *args.scope]], "questions": len(y)})
+          "trained_on": trained_on + [p.name for p in args.scope], "questions": len(y)})
     return 0
 
 

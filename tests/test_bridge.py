@@ -53,3 +53,28 @@ def test_english_spellings_of_korean_names_find_the_korean_name(seed_index):
 
 def test_citizens_spell_names_in_lower_case(seed_index):
     assert seed_index.index.bridge.names("what did wonju propose", "en") == ["원주"]
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, encoder):
+        self.encoder, self.texts = encoder, []
+
+    def encode_queries(self, texts):
+        self.texts.extend(texts)
+        return self.encoder.encode_queries(texts)
+
+
+def test_terms_the_corpus_uses_reuse_their_built_vectors(seed_index):
+    bridge = seed_index.index.bridge
+    bridge.forget()
+    spy = CountingEncoder(seed_index.encoder)
+    question = "정부와 기업의 역할"
+    _, terms = bridge.encode(spy, question, "ko")
+    assert spy.texts == [question]  # 정부, 기업, 역할 are corpus words: only the question is encoded
+    assert {"government", "role"} <= set(terms)
+    bridge.forget()
+    spy.texts.clear()
+    bridge.encode(spy, "김치찌개 정부", "ko")
+    assert spy.texts == ["김치찌개 정부", "김치찌개"]  # a word no article uses is encoded

@@ -17,9 +17,11 @@ from assistant.signals import (
     has_number,
     has_person,
     is_heading,
+    item_marks,
     latin_words,
     name_overlap,
     question_names,
+    question_ordinal,
 )
 from assistant.terms import kiwi
 
@@ -231,3 +233,40 @@ def test_date_pattern_matches_exactly_what_the_plain_alternation_matched(text):
 
     found, plain = DATE.search(text), PLAIN_DATE.search(text)
     assert (found.span() if found else None) == (plain.span() if plain else None)
+
+
+@pytest.mark.parametrize(
+    ("question", "ordinal"),
+    [
+        ("첫번째 제안은 뭔데", 1),
+        ("두 번째 제안은 무엇입니까?", 2),
+        ("셋째는?", 3),
+        ("2번째 전략은?", 2),
+        ("What was the fourth recommendation?", 4),
+        ("and the 2nd one?", 2),
+        ("세 지역이 협력하나요?", None),  # a count, not an item
+        ("네 가지 전략이 뭐야", None),
+        ("What did the mayor say?", None),
+    ],
+)
+def test_question_ordinal(question, ordinal):
+    assert question_ordinal(question) == ordinal
+
+
+@pytest.mark.parametrize(
+    ("text", "marks"),
+    [
+        ("첫째, 목적을 구체화해야 한다. 둘째, 파트너십이다.", {1, 2}),
+        ("Second, the city must act. Thirdly, it should invest.", {2, 3}),
+        ("Steps:\n1. Plan the budget.\n2) Hire staff.", {1, 2}),
+        ("③ 인재 양성", {3}),
+        ("The second phase will cost more. He came first.", set()),  # ordinals inside a sentence start no item
+        ("In 2024, the city invested 3.5 billion won.", set()),
+    ],
+)
+def test_item_marks(text, marks):
+    assert item_marks(text) == marks
+
+
+def test_a_korean_question_finds_an_english_list_item():
+    assert question_ordinal("두 번째 제안은?") in item_marks("First, plan. Second, build a council.")

@@ -17,12 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from ..language import is_verb_term, term_language
-from ..names import CORPUS_SPELLINGS, romanizations, spellings
+from ..names import CORPUS_SPELLINGS, name_keys, romanizations, spellings
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
-SPELLED_NAME = re.compile(r"\b[A-Za-z]{4,}(?:-[A-Za-z]+)?\b")  # Wonju, wonju, Yong-seop: a Korean name spelled out
 MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
@@ -73,6 +72,7 @@ class Bridge:
                     raise ValueError(f"terms_{lang} files disagree")
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._english: set[str] | None = None
+        self._row_of: dict[str, dict[str, int]] = {}
 
     @staticmethod
     def save(folder: Path, rows_by_language: dict[str, list[tuple[str, str]]], vectors_by_language: dict) -> None:
@@ -101,8 +101,8 @@ class Bridge:
         Wonju -> 원주). Names are transliterated, not translated: their embedding neighbours are other names."""
         if question_language == "en":
             spelled = self._korean_spellings()
-            words = SPELLED_NAME.findall(question)
-            return list(dict.fromkeys(name for word in words for name in spelled.get(word.lower(), ())))
+            keys = sorted(k for k in name_keys(question) if len(k) >= 4)  # wonju, kimjanggi (Kim Jang-gi)
+            return list(dict.fromkeys(name for key in keys for name in spelled.get(key, ())))
         if question_language != "ko" or "en" not in self.terms:
             return []
         english = self._english_terms()
@@ -133,12 +133,25 @@ class Bridge:
         """
         own = self.own_terms(question, question_language) if self.vectors else []
         pending = [t for t in own if (t, question_language) not in self._cache]
-        vectors = encoder.encode_queries([question, *pending])
-        self._learn(pending, vectors[1:], question_language)
+        # A term the corpus uses has its vector from the build: only new words go through the encoder.
+        rows = self._rows(question_language)
+        known = [t for t in pending if t in rows]
+        unknown = [t for t in pending if t not in rows]
+        vectors = encoder.encode_queries([question, *unknown])
+        if known:
+            self._learn(known, self.vectors[question_language][[rows[t] for t in known]], question_language)
+        self._learn(unknown, vectors[1:], question_language)
         out: list[str] = self.names(question, question_language)
         for term in own:
             out.extend(self._cache[(term, question_language)])
         return vectors[0], out
+
+    def _rows(self, language: str) -> dict[str, int]:
+        """Row of each of a language's corpus terms in its vector table (built on first use)."""
+        rows = self._row_of.get(language)
+        if rows is None:
+            rows = self._row_of[language] = {t: i for i, t in enumerate(self.terms.get(language, ()))}
+        return rows
 
     def translations_of(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
         """Each of the question's own terms with its translations (after `encode` has seen the question)."""
