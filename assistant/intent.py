@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .language import has_hangul
-from .signals import question_ordinal
+from .signals import figure_kinds, question_ordinal
 
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
@@ -51,6 +51,25 @@ CUES: dict[str, dict[str, re.Pattern]] = {
     },
 }
 KINDS = tuple(CUES)
+# Which kind of figure a figure question wants (signals.FIGURE_KINDS says which a sentence states).
+FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
+    "money": {
+        "ko": re.compile(r"얼마(?!나\s*(?:많|오래|걸))|예산|사업비|투자금|투자액|금액|액수|비용|돈"),
+        "en": re.compile(r"\bhow much\b|\bbudget|\bcost|\bfund|\binvest|\bspend|\bworth\b|\bprice", re.IGNORECASE),
+    },
+    "count": {
+        "ko": re.compile(r"몇\s*(?:명|개|곳|군데|건|사|社)|인원|얼마나\s*많"),
+        "en": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
+    },
+    "percent": {
+        "ko": re.compile(r"비율|비중|몇\s*(?:%|퍼|프로)|퍼센트"),
+        "en": re.compile(r"\bpercent|\brate\b|\bshare\b|\bproportion", re.IGNORECASE),
+    },
+    "rank": {
+        "ko": re.compile(r"몇\s*위|순위|등수"),
+        "en": re.compile(r"\brank|\bwhat place\b|\bposition\b", re.IGNORECASE),
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -59,9 +78,17 @@ class Intent:
 
     kinds: frozenset[str]
     ordinal: int | None = None  # the item of a list the question asks for ("the second proposal")
+    figures: frozenset[str] = frozenset()  # for a figure question: money, count, percent or rank, when it says
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
+
+    def figure_in(self, text: str, number: bool) -> bool:
+        """The question wants a figure and text states one: of the kind asked when the question says
+        (a sum, a count, a share, a rank), else any number (number: whether text holds one)."""
+        if not self.wants("figure"):
+            return False
+        return self.figures <= figure_kinds(text) if self.figures else number
 
 
 def intent_of(question: str) -> Intent:
@@ -69,4 +96,5 @@ def intent_of(question: str) -> Intent:
     kinds = {kind for kind, by_lang in CUES.items() if by_lang[lang].search(question)}
     if "meta" in kinds:
         kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
-    return Intent(frozenset(kinds), question_ordinal(question))
+    figures = frozenset(kind for kind, by_lang in FIGURE_CUES.items() if by_lang[lang].search(question))
+    return Intent(frozenset(kinds), question_ordinal(question), figures if "figure" in kinds else frozenset())

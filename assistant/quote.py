@@ -35,7 +35,7 @@ QUOTE_FEATURES = (
     "relative",  # its similarity minus the passage's best
     "terms",  # share of the question's terms found in it
     "heading",  # short, with no sentence ending
-    "figure_match",  # the question wants a figure and the sentence holds a number
+    "figure_match",  # the question wants a figure and the sentence states one (of the kind asked)
     "date_match",
     "person_match",
     "first",  # the passage's first sentence
@@ -55,7 +55,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             cosines[i] - best,
             sum(1 for t in stems if t in lower) / len(stems) if stems else 0.0,
             float(is_heading(text)),
-            float(intent.wants("figure") and has_number(text)),
+            float(intent.figure_in(text, has_number(text))),
             float(intent.wants("when") and has_date(text)),
             float(intent.wants("who") and has_person(text)),
             float(i == 0),

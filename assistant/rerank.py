@@ -40,7 +40,7 @@ FEATURES = (
     "centrality",  # cosine with the mean of its article's passages
     "names",  # share of the question's names the passage mentions
     "article_names",  # share of the question's names its article mentions anywhere
-    "figure_match",  # the question wants a figure and the passage holds a number
+    "figure_match",  # the question wants a figure and the passage holds one (of the kind asked: a sum, a count...)
     "date_match",
     "person_match",
     "summary_central",  # a summary question and a central passage
@@ -114,7 +114,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             centrality,
             name_overlap(question_names, text, signals.words),
             name_overlap(question_names, whole, index.article_words(row)),
-            float(wants("figure") and signals.number),
+            float(intent.figure_in(text, signals.number)),
             float(wants("when") and signals.date),
             float(wants("who") and signals.person),
             centrality if wants("summary") else 0.0,

@@ -7,6 +7,8 @@ product) that no article mentions (see names.py).
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from .language import language_of
 from .names import unknown_names
 from .records import Hit
 from .rerank import load_model
-from .signals import NameKeys, name_overlap
+from .signals import NameKeys, figure_kinds, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -58,7 +60,12 @@ SCOPE_FEATURES = (
     "uncovered",  # share of the question's own terms found, neither as such nor translated, in the first three
     "unknown_terms",  # the question's terms no article uses, in any language (0 to 3)
     "followup",  # the question was read with the conversation before it
+    "unknown_numbers",  # numbers the question gives (a year, a figure) that the first three passages lack (0 to 2)
+    "figure_sentence",  # a question wanting a kind of figure: the best weighted share of its terms in a sentence
+    #                     of the first three passages that states that kind (1 when it wants none)
+    "asks_figure",  # the question wants a kind of figure (a sum, a count, a share, a rank)
 )
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 SCOPE_MODEL = Path(__file__).with_name("models") / "scope.json"
 
 
@@ -89,6 +96,8 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     own = index.bridge.translations_of(question, language)
     uncovered = [t for t, words in own.items() if not in_top(t) and not any(in_top(w) for w in words)]
     unknown_terms = [t for t, words in own.items() if not words and not index.lexical.knows(t)]
+    top_text = " ".join(top).replace(",", "")
+    unknown_numbers = {n for n in (m.replace(",", "") for m in NUMBER.findall(question)) if n not in top_text}
     return np.array([
         best,
         top_sentence,
@@ -100,7 +109,42 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
         len(uncovered) / len(own) if own else 0.0,
         min(len(unknown_terms), 3),
         float(followup),
+        min(len(unknown_numbers), 2),
+        figure_sentence(hits[:3], index, intent, own),
+        float(bool(intent.figures)),
     ])
+
+
+def figure_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict[str, tuple[str, ...]]) -> float:
+    """For a question wanting a kind of figure ("how much", "몇 명"): how much of the question a sentence
+    stating that kind of figure covers, at best (its terms weighted by rarity, translations counted).
+    A passage with some figure beside the question's topic does not answer "what was the budget?";
+    a sentence with a sum of money and the question's words may. 1.0 when no kind of figure is wanted."""
+    if not intent.figures:
+        return 1.0
+    n = len(index)
+
+    def idf(term: str) -> float:
+        df = len(index.lexical.passages_with(term))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    weighted = []
+    for term, words in own.items():
+        forms = {term, *words}
+        weight = max(idf(form) for form in forms)
+        weighted.append((weight if weight > 0 else math.log(1 + n), forms))  # a word no article uses weighs most
+    total = sum(w for w, _ in weighted)
+    if not total:
+        return 0.0
+    best = 0.0
+    for hit in hits:
+        passage, text = index.passage(hit.passage_id), index.article_of(hit.passage_id).text
+        for sentence in passage.sentences:
+            span = text[sentence.start : sentence.end]
+            if intent.figures <= figure_kinds(span):
+                words = set(tokenize(span))
+                best = max(best, sum(w for w, forms in weighted if forms & words) / total)
+    return best
 
 
 def decide(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, names: NameKeys, intent: Intent,

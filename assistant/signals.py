@@ -40,6 +40,18 @@ PERSON = re.compile(
     r"[가-힣]{2,4}\s*(?:의원|시장|도지사|지사|장관|대표|교수|기자|상무|전무|이사|원장|센터장|총장|위원장|회장|사장|"
     r"차관|청장|국장|박사|씨)"
 )
+# Kinds of figure a sentence states: a sum of money, a count of people or things, a share, a rank.
+FIGURE_KINDS = {
+    "money": re.compile(r"\d[\d,.]*\s*(?:원|억|조|만\s*원|달러|won|dollars?|euros?|billion|trillion|million)|"
+                        r"[$€£]\s*\d", re.IGNORECASE),
+    # a number with a counter (명, 개, 곳...) or before a plural noun: "700 people", "12 robotic cranes", "two years"
+    "count": re.compile(r"\d[\d,]*\s*(?:명|개|곳|군데|건|사|대|척|권|편|회|차례|가구|세대|기관|개국)|"
+                        r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                        r"thousands?)\s+(?:[a-z-]+\s+)?[a-z]+s\b", re.IGNORECASE),
+    "percent": re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|percent)", re.IGNORECASE),
+    "rank": re.compile(r"\d+\s*위|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+                       r"ninth|tenth)\b[^.]{0,20}\b(?:place|largest|biggest|rank)|\branks?\b", re.IGNORECASE),
+}
 # Enumerations: "첫째, ...", "Second, ...", "3) ..." at the start of a sentence, and the question's "두 번째 제안",
 # "the third point". Both sides map to the item's number, so a Korean question finds an English list.
 KOREAN_ORDINALS = {"첫": 1, "한": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
@@ -70,6 +82,11 @@ def is_heading(text: str) -> bool:
     """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one."""
     stripped = text.strip()
     return len(stripped) <= HEADING_CHARS and not TERMINAL.search(stripped)
+
+
+def figure_kinds(text: str) -> frozenset[str]:
+    """The kinds of figure (FIGURE_KINDS) the text states."""
+    return frozenset(kind for kind, pattern in FIGURE_KINDS.items() if pattern.search(text))
 
 
 def question_ordinal(question: str) -> int | None:

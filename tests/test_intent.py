@@ -127,3 +127,34 @@ def test_intent_wants_reads_its_kinds():
     assert intent.wants("figure") and intent.wants("when")
     assert not intent.wants("who")
     assert not Intent(frozenset()).wants("figure")
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("광주 AI 1단계 사업비 얼마야", {"money"}),
+        ("How much will the city invest?", {"money"}),
+        ("몇명왓어", {"count"}),
+        ("How many companies signed?", {"count"}),
+        ("졸업생 취업 비율은?", {"percent"}),
+        ("What percentage of firms use AI?", {"percent"}),
+        ("한국 AI 시장 세계 몇 위야", {"rank"}),
+        ("How big is the complex?", set()),  # a figure, of no kind it names
+        ("Who spoke at the forum?", set()),  # not a figure question at all
+    ],
+)
+def test_figure_kind_asked(question, figures):
+    assert intent_of(question).figures == frozenset(figures)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        ("How much was invested?", "The city invested 426.9 billion won.", True),
+        ("How much was invested?", "17 companies joined the alliance.", False),  # a figure, not a sum
+        ("How big is the complex?", "It covers 46,200 square metres.", True),  # no kind named: any number
+        ("Who spoke?", "The city invested 426.9 billion won.", False),
+    ],
+)
+def test_figure_in(question, text, expected):
+    assert intent_of(question).figure_in(text, any(c.isdigit() for c in text)) is expected

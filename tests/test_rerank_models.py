@@ -264,8 +264,16 @@ def test_features_have_one_finite_row_per_hit(ranked_index):
     assert fused.max() == pytest.approx(1.0)
     position = x[:, rerank.FEATURES.index("position")]
     assert ((position >= 0) & (position <= 1)).all()
-    # a figure question: figure_match holds exactly where the passage holds a number
+    # a count question: figure_match holds only where the passage states a count (so holds a number)
     figure = x[:, rerank.FEATURES.index("figure_match")]
     numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
-    assert c.intent.wants("figure")
-    assert np.array_equal(figure, numbers)
+    assert c.intent.figures == {"count"}
+    assert (figure <= numbers).all()
+
+
+def test_a_figure_question_of_no_named_kind_matches_any_number(ranked_index):
+    c = ranked_index.candidates("How big is the harbor city's robotics laboratory?")
+    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits))
+    numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
+    assert c.intent.wants("figure") and not c.intent.figures
+    assert np.array_equal(x[:, rerank.FEATURES.index("figure_match")], numbers)

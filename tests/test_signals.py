@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from assistant.names import romanizations
 from assistant.signals import (
     NameKeys,
+    figure_kinds,
     has_date,
     has_number,
     has_person,
@@ -270,3 +271,21 @@ def test_item_marks(text, marks):
 
 def test_a_korean_question_finds_an_english_list_item():
     assert question_ordinal("두 번째 제안은?") in item_marks("First, plan. Second, build a council.")
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("The city invested 426.9 billion won in the first phase.", {"money"}),
+        ("총사업비 2조 원이 투입된다.", {"money"}),
+        ("It will cost $400 million.", {"money"}),
+        ("About 700 people attended, and 17 companies joined.", {"count"}),
+        ("기업 299개사가 협약을 맺었다.", {"count"}),
+        ("Only 46.4% of graduates stayed.", {"percent"}),
+        ("South Korea ranks sixth in the world.", {"rank"}),
+        ("세계 6위 수준이다.", {"rank"}),
+        ("The alliance was declared in spring.", set()),
+    ],
+)
+def test_figure_kinds(text, kinds):
+    assert set(figure_kinds(text)) == kinds
