@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .language import has_hangul
-from .signals import figure_kinds, question_ordinal
+from .signals import figure_kinds, has_number, question_ordinal
 
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
@@ -83,12 +83,14 @@ class Intent:
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
 
-    def figure_in(self, text: str, number: bool) -> bool:
+    def figure_in(self, text: str, number: bool | None = None) -> bool:
         """The question wants a figure and text states one: of the kind asked when the question says
-        (a sum, a count, a share, a rank), else any number (number: whether text holds one)."""
+        (a sum, a count, a share, a rank), else any number (number: whether text holds one, if known)."""
         if not self.wants("figure"):
             return False
-        return self.figures <= figure_kinds(text) if self.figures else number
+        if self.figures:
+            return self.figures <= figure_kinds(text)
+        return has_number(text) if number is None else number
 
 
 def intent_of(question: str) -> Intent:

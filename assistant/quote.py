@@ -15,7 +15,7 @@ from .intent import Intent
 from .language import verb_root
 from .records import Citation, Hit, Passage
 from .rerank import MODEL, load_model
-from .signals import has_date, has_number, has_person, is_heading, item_marks
+from .signals import has_date, has_person, is_heading, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             cosines[i] - best,
             sum(1 for t in stems if t in lower) / len(stems) if stems else 0.0,
             float(is_heading(text)),
-            float(intent.figure_in(text, has_number(text))),
+            float(intent.figure_in(text)),
             float(intent.wants("when") and has_date(text)),
             float(intent.wants("who") and has_person(text)),
             float(i == 0),

@@ -91,6 +91,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
     best_sentences = index.best_sentence_cosines(ids, q)
     centralities = index.centralities(ids)
     titles = index.title_vectors[index.passages.article[ids]] @ q
+    in_article: dict[int, float] = {}  # name overlap with each article, computed once per article
     for i, hit in enumerate(hits):
         pid = hit.passage_id
         row = index.article_row(pid)
@@ -101,7 +102,9 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
         signals = index.signals(pid)
         centrality = float(centralities[i])
         title = float(titles[i])
-        whole = article.title + "\n" + article.text
+        if row not in in_article:
+            in_article[row] = name_overlap(question_names, article.title + "\n" + article.text,
+                                           index.article_words(row))
         rows[i] = (
             hit.score / top_fused,
             hit.dense or 0.0,
@@ -113,7 +116,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             position,
             centrality,
             name_overlap(question_names, text, signals.words),
-            name_overlap(question_names, whole, index.article_words(row)),
+            in_article[row],
             float(intent.figure_in(text, signals.number)),
             float(wants("when") and signals.date),
             float(wants("who") and signals.person),
