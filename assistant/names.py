@@ -45,7 +45,10 @@ def spellings(word: str) -> list[str]:
         options[0] = options[0] + SURNAMES[word[0]]
     out: dict[str, None] = {}
     for combo in itertools.product(*options):
-        out["".join(combo)] = None
+        spelled = "".join(combo)
+        out[spelled] = None
+        if "nl" in spelled or "ln" in spelled or "nr" in spelled:  # ㄴ and ㄹ meet as ll: 전라 -> jeolla
+            out[spelled.replace("nl", "ll").replace("ln", "ll").replace("nr", "ll")] = None
         if len(out) >= MAX_VARIANTS:
             break
     if len(word) == 3:  # a person's given name alone: "Yong-seop" for 이용섭
@@ -86,9 +89,12 @@ def name_keys(text: str) -> set[str]:
 def corpus_names(articles, korean_names: set[str]) -> set[str]:
     """Name keys of the corpus; korean_names: the proper nouns the Korean analyser found in it."""
     keys: set[str] = set()
+    bylines = set()
     for article in articles:
-        keys |= name_keys(article.title + "\n" + article.text)
-    for name in korean_names:
+        byline = " ".join(filter(None, (article.author, article.outlet)))  # "Asia Business Daily", 김장기
+        keys |= name_keys(article.title + "\n" + article.text + "\n" + byline)
+        bylines.update(re.findall(r"[가-힣]{2,4}", byline))
+    for name in set(korean_names) | bylines:
         if 2 <= len(name) <= 4:
             keys.update(spellings(name)[:CORPUS_SPELLINGS])
             keys.update(GAZETTEER.get(name, []))
@@ -99,6 +105,8 @@ def _known_english(name: str, known: set[str]) -> bool:
     w = name.lower()
     candidates = {w, w + "s", w.removesuffix("s"), w.removesuffix("n"), w.removesuffix("an"), w.removesuffix("ese")}
     if candidates & known or (len(w) >= 5 and _has_prefix(known, w)):  # Jeolla -> Jeollanam
+        return True
+    if any(w[:cut] in known for cut in range(len(w) - 3, len(w)) if cut >= 6):  # Councillor -> council
         return True
     korean = ENGLISH_ALIASES.get(w)
     return bool(korean and set(GAZETTEER[korean]) & known)
@@ -145,7 +153,10 @@ def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]
     """Names in the question that no article mentions, in any spelling we can derive."""
     from .terms import analyze
 
-    missing = [n for n in ENGLISH_NAME.findall(question) if len(n) > 1 and not _known_english(n, known)]
+    # a word of a known full name is known: "Kim" in "Kim Jang-gi" (spelled 김장기 in the article)
+    runs = [k for k in name_keys(question) if len(k) >= 6 and k in known]
+    missing = [n for n in ENGLISH_NAME.findall(question) if len(n) > 1 and not _known_english(n, known)
+               and not any(n.lower() in run for run in runs)]
     if has_hangul(question):
         for form, tag in analyze(question):
             # Short names (places, people, brands) romanise; long ones are organisations that translate

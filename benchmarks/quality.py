@@ -6,6 +6,7 @@ Question sets (benchmarks/questions/README.md says how each was written):
 - tune, tune2: 120 + 200 blind questions (sets A, B and E, F); the learned weights were fitted on them.
 - report, report2: 120 + 200 blind questions (sets C, D and G, H) by other writers; never used to
   choose anything.
+- followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
 Each set is run through the same `Assistant.ask` the CLI and the web app use (history included),
@@ -33,6 +34,7 @@ SETS = {
     "report2": ROOT / "benchmarks/questions/report2.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
+    "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",
 }

@@ -132,6 +132,24 @@ def test_corpus_names(titles_and_texts, korean_names, present, absent):
     assert not absent & keys
 
 
+def test_a_longer_form_of_a_known_word_is_known():
+    known = Names({"council", "park"})
+    assert unknown_names("What did Councillor Park say?", known, "") == []
+    assert unknown_names("What did Coun Park say?", known, "") == ["Coun"]  # too short to strip
+
+
+def test_corpus_names_include_bylines():
+    article = Article(source="a.txt", title="Plan", text="The city spoke.", paragraphs=(), language="ko",
+                      author="김장기", outlet="Asia Business Daily")
+    keys = corpus_names([article], set())
+    assert {"asia", "business", "daily", "asiabusinessdaily", "kimjanggi"} <= keys
+
+
+def test_romanisation_assimilates_n_and_l():
+    assert {"jeolla", "jeollanam"} <= romanizations("전라") | romanizations("전라남")
+    assert "seollal" in romanizations("설날")
+
+
 def test_corpus_names_keeps_the_64_most_standard_romanisations_per_name():
     keys = corpus_names([], {"충청북도"})
     assert len(keys) == 64
@@ -240,6 +258,8 @@ def test_fixture_korean_names_are_what_the_analyser_finds():
         # questionable: an unmentioned name that opens the question is missed, as in scope.py's own
         # example "Busan's AI policy".
         pytest.param("Daegu's AI policy?", [], id="en-unknown-city-opening-the-question-missed"),
+        pytest.param("Where does Hong Gi-wol live?", [], id="en-words-of-a-known-full-name"),
+        pytest.param("Where does Hong Minsu live?", ["Minsu"], id="en-known-surname-unknown-given-name"),
         # Korean questions
         pytest.param("광주의 인공지능 산업은?", [], id="ko-romanised-in-corpus-particle-ui"),
         pytest.param("광주시는 AI 정책을 어떻게 추진하나?", [], id="ko-suffix-si-stripped"),

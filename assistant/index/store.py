@@ -27,8 +27,8 @@ from .lexical import LexicalIndex
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
 # the PDF page of each paragraph; 7: corpus.json (near-duplicates, the status of every file, Korean names per
-# article); 8: signal flags per passage
-FORMAT_VERSION = 8
+# article); 8: signal flags per passage; 9: bylines (authors, outlets) among the names
+FORMAT_VERSION = 9
 CURRENT = "current"
 BUILDS = "builds"
 MANIFEST = "manifest.json"
@@ -173,7 +173,10 @@ class Index:
         self.corpus_report = corpus_report or {"files": {}, "duplicates": {}}
         self.by_source = {a.source: i for i, a in enumerate(articles)}
         self.languages = np.array([a.language for a in articles])[passages.article]  # per passage
-        self.korean_text = "\n".join(a.title + "\n" + a.text for a in articles if a.language == "ko")
+        self.korean_text = "\n".join(  # Korean titles and texts, and every byline (김장기, AI타임스)
+            [a.title + "\n" + a.text for a in articles if a.language == "ko"]
+            + [" ".join(filter(None, (a.author, a.outlet))) for a in articles]
+        )
         self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
         self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
         self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
