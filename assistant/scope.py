@@ -20,7 +20,7 @@ from .language import language_of
 from .names import unknown_names
 from .records import Hit
 from .rerank import load_model
-from .signals import NameKeys, figure_kinds, name_overlap
+from .signals import NameKeys, has_date, has_person, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -61,11 +61,12 @@ SCOPE_FEATURES = (
     "unknown_terms",  # the question's terms no article uses, in any language (0 to 3)
     "followup",  # the question was read with the conversation before it
     "unknown_numbers",  # numbers the question gives (a year, a figure) that the first three passages lack (0 to 2)
-    "figure_sentence",  # a question wanting a kind of figure: the best weighted share of its terms in a sentence
-    #                     of the first three passages that states that kind (1 when it wants none)
-    "asks_figure",  # the question wants a kind of figure (a sum, a count, a share, a rank)
+    "answer_sentence",  # a question wanting a figure, a date or a person: the best weighted share of its terms in
+    #                     a sentence of the first three passages that holds that kind of answer (1 when it wants none)
+    "asks_kind",  # the question wants a figure, a date or a person
 )
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+TYPED = ("figure", "when", "who")  # answer kinds a sentence can be checked for
 SCOPE_MODEL = Path(__file__).with_name("models") / "scope.json"
 
 
@@ -110,23 +111,29 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
         min(len(unknown_terms), 3),
         float(followup),
         min(len(unknown_numbers), 2),
-        figure_sentence(hits[:3], index, intent, own),
-        float(bool(intent.figures)),
+        answer_sentence(hits[:3], index, intent, own),
+        float(any(intent.wants(kind) for kind in TYPED)),
     ])
 
 
-def figure_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict[str, tuple[str, ...]]) -> float:
-    """For a question wanting a kind of figure ("how much", "몇 명"): how much of the question a sentence
-    stating that kind of figure covers, at best (its terms weighted by rarity, translations counted).
-    A passage with some figure beside the question's topic does not answer "what was the budget?";
-    a sentence with a sum of money and the question's words may. 1.0 when no kind of figure is wanted."""
-    if not intent.figures:
+def answer_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict[str, tuple[str, ...]]) -> float:
+    """For a question wanting a figure, a date or a person ("how much", "몇 명", "언제", "누가"): how much of
+    the question a sentence holding that kind of answer covers, at best (its terms weighted by rarity,
+    translations counted). A passage with some figure beside the question's topic does not answer
+    "what was the budget?"; a sentence with a sum of money and the question's words may. 1.0 when
+    no such kind is wanted."""
+    if not any(intent.wants(kind) for kind in TYPED):
         return 1.0
     n = len(index)
 
     def idf(term: str) -> float:
         df = len(index.lexical.passages_with(term))
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def holds_answer(span: str) -> bool:
+        return ((not intent.wants("figure") or intent.figure_in(span))
+                and (not intent.wants("when") or has_date(span))
+                and (not intent.wants("who") or has_person(span)))
 
     weighted = []
     for term, words in own.items():
@@ -141,7 +148,7 @@ def figure_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict
         passage, text = index.passage(hit.passage_id), index.article_of(hit.passage_id).text
         for sentence in passage.sentences:
             span = text[sentence.start : sentence.end]
-            if intent.figures <= figure_kinds(span):
+            if holds_answer(span):
                 words = set(tokenize(span))
                 best = max(best, sum(w for w, forms in weighted if forms & words) / total)
     return best
