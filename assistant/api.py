@@ -20,6 +20,7 @@ from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
 from .intent import Intent, intent_of
 from .language import language_of
+from .names import names_person
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
@@ -52,7 +53,7 @@ class Candidates:
     names: NameKeys
     hits: list[Hit]
     followup: bool = False  # read together with the conversation before it
-    focus: int | None = None  # a follow-up's article (row): the one its conversation is about
+    focus: int | None = None  # the article (row) the question is about: a follow-up's, or its author's
     own_vec: np.ndarray | None = None  # a follow-up's own vector, without the conversation's
 
     def ranked(self) -> list[Hit]:
@@ -237,17 +238,21 @@ class Assistant:
         index, text = found.index, found.text
         with stage(watch, "re-ranking"):
             hits = found.ranked()
+        # A question naming an article's author is answered by that article's byline.
+        author = index.articles[found.focus].author if found.focus is not None else None
+        by_author = names_person(asked, author)
         with stage(watch, "decline check"):
-            answered = decide(text, hits, index, found.qvec, found.names, found.intent, found.translations,
-                              followup=found.followup)
+            answered = by_author or decide(text, hits, index, found.qvec, found.names, found.intent,
+                                           found.translations, followup=found.followup)
         with stage(watch, "quote selection"):
             quote_vec = found.qvec if found.focus is None or found.own_vec is None else found.own_vec
             citations = cite(index, hits[:k], quote_vec, text, found.intent, answered)
-        # A question about the article itself (who wrote it, where, when) is answered by its byline.
+        # A question about the article itself (who wrote it, where, when), or naming its author, is
+        # answered by its byline.
         byline = None
-        if answered and citations and found.intent.wants("meta"):
-            top = index.article(citations[0].source)
-            byline = {key: value for key, value in top.meta().items() if key != "language"} if top else None
+        top = index.article(citations[0].source) if answered and citations else None
+        if top and (found.intent.wants("meta") or by_author):
+            byline = {key: value for key, value in top.meta().items() if key != "language"}
         return Answer(asked, answered, tuple(citations), notice, resolved_question=text if text != asked else None,
                       byline=byline)
 
@@ -291,14 +296,18 @@ class Assistant:
         if turn.context:
             with stage(watch, "follow-up"):
                 focus = _focus(index, turn, context_vec, context_translations, n, allowed, filters)
-                if focus is not None:  # the article's passages searched by the question's own words
-                    scope = index.passages_of_articles([focus])
-                    if allowed is not None:
-                        scope = np.intersect1d(scope, allowed)
-                    inside = retrieve(index, own_vec, turn.question, language_of(turn.question), candidates=n,
-                                      allowed=scope, translations=own_translations, filters=filters)
-                    seen = {h.passage_id for h in inside}
-                    hits = inside + [h for h in hits if h.passage_id not in seen]
+        authored = [] if focus is not None else index.authored_by(turn.question)
+        if authored:  # "Who is Kim Jang-gi?": the article by that author (the best matching one)
+            best = next((h for h in hits if index.article_row(h.passage_id) in authored), None)
+            focus = index.article_row(best.passage_id) if best else authored[0]
+        if focus is not None:  # the article's passages searched by the question's own words
+            scope = index.passages_of_articles([focus])
+            if allowed is not None:
+                scope = np.intersect1d(scope, allowed)
+            inside = retrieve(index, own_vec, turn.question, language_of(turn.question), candidates=n,
+                              allowed=scope, translations=own_translations, filters=filters)
+            seen = {h.passage_id for h in inside}
+            hits = inside + [h for h in hits if h.passage_id not in seen]
         return Candidates(index, text, language, qvec, translations, intent, question_names(text), hits,
                           followup=turn.context is not None, focus=focus, own_vec=own_vec)
 

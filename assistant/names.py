@@ -91,7 +91,7 @@ def corpus_names(articles, korean_names: set[str]) -> set[str]:
     keys: set[str] = set()
     bylines = set()
     for article in articles:
-        byline = " ".join(filter(None, (article.author, article.outlet)))  # "Asia Business Daily", 김장기
+        byline = article.byline()  # "Asia Business Daily", 김장기
         keys |= name_keys(article.title + "\n" + article.text + "\n" + byline)
         bylines.update(re.findall(r"[가-힣]{2,4}", byline))
     for name in set(korean_names) | bylines:
@@ -99,6 +99,21 @@ def corpus_names(articles, korean_names: set[str]) -> set[str]:
             keys.update(spellings(name)[:CORPUS_SPELLINGS])
             keys.update(GAZETTEER.get(name, []))
     return keys
+
+
+def names_person(question: str, person: str | None) -> bool:
+    """Whether the question names this person (an author): as written, or a Korean name spelled out
+    ("Kim Jang-gi" for 김장기), or every word of a Latin name ("Park Hyesub")."""
+    if not person:
+        return False
+    if person in question:
+        return True
+    korean = re.findall(r"[가-힣]{2,4}", person)
+    if korean:
+        runs = {k for k in name_keys(question) if len(k) >= 4}
+        return any(runs & romanizations(name) for name in korean)
+    words = re.findall(r"[a-z0-9]+", person.lower())
+    return bool(words) and set(words) <= {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question)}
 
 
 def _known_english(name: str, known: set[str]) -> bool:

@@ -33,6 +33,10 @@ class Article:
     content_hash: str = ""
     url: str | None = None  # where the article was published, when the file or its sidecar says
 
+    def byline(self) -> str:
+        """Author and outlet, as one line ("" when neither is known)."""
+        return " ".join(filter(None, (self.author, self.outlet)))
+
     def meta(self) -> dict[str, Any]:
         return {
             "source": self.source,

@@ -103,7 +103,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
         centrality = float(centralities[i])
         title = float(titles[i])
         if row not in in_article:
-            in_article[row] = name_overlap(question_names, article.title + "\n" + article.text,
+            in_article[row] = name_overlap(question_names, "\n".join((article.title, article.text, article.byline())),
                                            index.article_words(row))
         rows[i] = (
             hit.score / top_fused,

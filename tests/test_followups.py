@@ -113,6 +113,22 @@ def test_meta_question_gets_the_byline(seed_index, question):
     assert answer.to_dict()["byline"] == byline
 
 
+@pytest.mark.parametrize("question", ["Who is Kim Jang-gi?", "김장기 박사는 누구야?"])
+def test_a_question_naming_an_author_gets_that_articles_byline(seed_index, question):
+    answer = seed_index.ask(question)  # the Wonju column's author, spelled out or in Hangul
+    assert answer.answered
+    assert answer.citations[0].source == "003_bd417f7486c5be64.txt"
+    assert answer.byline["author"] == "김장기"
+
+
+def test_authored_by_reads_every_spelling_of_an_author(seed_index):
+    index = seed_index.index
+    rows = {a.source: i for i, a in enumerate(index.articles)}
+    assert index.authored_by("What did Yang Joon-seok argue?") == [rows["000_7065692321f39095.txt"]]
+    assert index.authored_by("kim janggi column") == [rows["003_bd417f7486c5be64.txt"]]
+    assert index.authored_by("What is the budget?") == []
+
+
 def test_a_question_about_the_story_gets_no_byline(seed_index):
     answer = seed_index.ask(CEREMONY)
     assert answer.byline is None

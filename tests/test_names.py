@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.names import Names, _has_prefix, corpus_names, name_keys, romanizations, unknown_names
+from assistant.names import (
+    Names,
+    _has_prefix,
+    corpus_names,
+    name_keys,
+    names_person,
+    romanizations,
+    unknown_names,
+)
 from assistant.records import Article
 from assistant.terms import kiwi, tokenize_with_names
 
@@ -130,6 +138,21 @@ def test_corpus_names(titles_and_texts, korean_names, present, absent):
     keys = corpus_names(articles, korean_names)
     assert present <= keys
     assert not absent & keys
+
+
+@pytest.mark.parametrize(
+    ("question", "person", "expected"),
+    [
+        ("Who is Kim Jang-gi?", "김장기", True),
+        ("김장기 박사는 누구야?", "김장기", True),
+        ("What did Yang Joon-seok write?", "Yang Joon-seok", True),
+        ("Who is Kim?", "김장기", False),  # a surname alone names no one
+        ("What did Yang say?", "Yang Joon-seok", False),
+        ("Who wrote it?", None, False),
+    ],
+)
+def test_names_person(question, person, expected):
+    assert names_person(question, person) is expected
 
 
 def test_a_longer_form_of_a_known_word_is_known():

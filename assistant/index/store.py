@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from dataclasses import asdict, dataclass, fields
@@ -175,10 +176,11 @@ class Index:
         self.languages = np.array([a.language for a in articles])[passages.article]  # per passage
         self.korean_text = "\n".join(  # Korean titles and texts, and every byline (김장기, AI타임스)
             [a.title + "\n" + a.text for a in articles if a.language == "ko"]
-            + [" ".join(filter(None, (a.author, a.outlet))) for a in articles]
+            + [a.byline() for a in articles]
         )
         self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
         self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
+        self._authors: dict[str, set[int]] | None = None  # an author's name, in every spelling -> article rows
         self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
         self._by_article: np.ndarray | None = None  # passage ids sorted by article row, on demand
         self._sorted_articles: np.ndarray | None = None
@@ -282,9 +284,27 @@ class Index:
     def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
         return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
 
+    def authored_by(self, question: str) -> list[int]:
+        """Rows of the articles whose author the question names ("Who is Kim Jang-gi?" for 김장기)."""
+        from ..names import CORPUS_SPELLINGS, name_keys, spellings
+
+        if self._authors is None:
+            authors: dict[str, set[int]] = {}
+            for row, article in enumerate(self.articles):
+                author = article.author or ""
+                keys = {"".join(re.findall(r"[a-z0-9]+", author.lower()))} - {""}
+                for name in re.findall(r"[가-힣]{2,4}", author):
+                    keys |= {name, *spellings(name)[:CORPUS_SPELLINGS]}
+                for key in keys:
+                    authors.setdefault(key, set()).add(row)
+            self._authors = authors
+        asked = {k for k in name_keys(question) if len(k) >= 4} | set(re.findall(r"[가-힣]{2,4}", question))
+        return sorted({row for key in asked for row in self._authors.get(key, ())})
+
     def article_words(self, row: int) -> tuple[set[str], str]:
-        """latin_words of an article's title and text, computed once; for a Korean article also the
-        romanised spellings of its proper nouns, so "Wonju" in a question finds 원주 in the article."""
+        """latin_words of an article's title, text and byline, computed once; for a Korean article also
+        the romanised spellings of its proper nouns and of a Korean author's name, so "Wonju" in a
+        question finds 원주 in the article and "Kim Jang-gi" its author 김장기."""
         from ..names import CORPUS_SPELLINGS, spellings
         from ..signals import latin_words
         from ..terms import tokenize_with_names
@@ -293,12 +313,14 @@ class Index:
         if words is None:
             article = self.articles[row]
             text = article.title + "\n" + article.text
-            found, glued = latin_words(text)
+            found, glued = latin_words(text + "\n" + article.byline())
+            names = re.findall(r"[가-힣]{2,4}", article.author or "")
             if article.language == "ko":
-                names = self.corpus_report.get("names", {}).get(article.source)
-                if names is None:  # an index made from arrays (benchmarks) has no names list
-                    names = tokenize_with_names(text)[1]
-                for name in set(names):
+                known = self.corpus_report.get("names", {}).get(article.source)
+                if known is None:  # an index made from arrays (benchmarks) has no names list
+                    known = tokenize_with_names(text)[1]
+                names += known
+            for name in set(names):
                     if 2 <= len(name) <= 4:
                         found.update(spellings(name)[:CORPUS_SPELLINGS])
             words = self._words[row] = (found, glued)
