@@ -59,9 +59,10 @@ class Candidates:
     def ranked(self) -> list[Hit]:
         """The hits re-ranked, best first (see Assistant.ask).
 
-        A follow-up about one article ranks that article's passages by the question's own words
-        (the conversation already chose the article) and puts the other articles' after them, as
-        related reading. Otherwise no article fills the list while others have answers nearly as good.
+        A question about one article (a follow-up's, or its author's) ranks that article's passages by
+        the question's own words (the conversation or the byline already chose the article) and puts
+        the other articles' after them, as related reading. Otherwise no article fills the list while
+        others have answers nearly as good.
         """
         index = self.index
 
@@ -297,6 +298,8 @@ class Assistant:
             with stage(watch, "follow-up"):
                 focus = _focus(index, turn, context_vec, context_translations, n, allowed, filters)
         authored = [] if focus is not None else index.authored_by(turn.question)
+        if filters:
+            authored = [row for row in authored if filters.admits(index.articles[row])]
         if authored:  # "Who is Kim Jang-gi?": the article by that author (the best matching one)
             best = next((h for h in hits if index.article_row(h.passage_id) in authored), None)
             focus = index.article_row(best.passage_id) if best else authored[0]

@@ -244,3 +244,11 @@ def test_earlier_questions_feed_a_followup(seed_index):
     answer = seed_index.ask(MAYOR, history=earlier_questions(chat))
     assert CEREMONY in (answer.resolved_question or "")
     assert answer.citations[0].source == GWANGJU
+
+
+def test_an_author_whose_article_the_filters_exclude_is_not_the_answer(seed_index):
+    from assistant.records import Filters
+
+    answer = seed_index.ask("Who is Kim Jang-gi?", filters=Filters(language="en"))
+    assert all(c.source != "003_bd417f7486c5be64.txt" for c in answer.citations)
+    assert answer.byline is None or answer.byline["author"] != "김장기"
