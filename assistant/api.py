@@ -286,8 +286,10 @@ class Assistant:
                 qvec = qvec + CONTEXT_WEIGHT * context_vec
                 qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
                 translations = translations + context_translations
-                if not intent.kinds:
-                    intent = intent_of(turn.context)
+                if not intent.kinds:  # "그럼 작년엔?" asks what the earlier question asked; its own list item stays
+                    earlier = intent_of(turn.context)
+                    ordinal = earlier.ordinal if intent.ordinal is None else intent.ordinal
+                    intent = Intent(earlier.kinds, ordinal, earlier.figures)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])

@@ -252,3 +252,15 @@ def test_an_author_whose_article_the_filters_exclude_is_not_the_answer(seed_inde
     answer = seed_index.ask("Who is Kim Jang-gi?", filters=Filters(language="en"))
     assert all(c.source != "003_bd417f7486c5be64.txt" for c in answer.citations)
     assert answer.byline is None or answer.byline["author"] != "김장기"
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "opening"),
+    [
+        (["원주 AI 얼라이언스 기고문의 첫째 제안은 뭐야?"], "그럼 두 번째는?", "둘째,"),
+        (["What is the first proposal in the Wonju column?"], "And the third one?", "셋째,"),
+    ],
+)
+def test_a_followup_asking_for_another_list_item_gets_that_item(seed_index, history, question, opening):
+    answer = seed_index.ask(question, history=history)  # the earlier question's item must not carry over
+    assert answer.citations[0].quote.startswith(opening)
