@@ -34,6 +34,12 @@ CUES: dict[str, dict[str, re.Pattern]] = {
         "ko": re.compile(r"어디(?!서\s*(?:썼|쓴))|장소|지역구|위치"),
         "en": re.compile(r"\bwhere\b|\bwhich (?:city|region|place|district|venue)\b", re.IGNORECASE),
     },
+    "said": {  # what someone said, argued or proposed: answered by their words, quoted or reported
+        "ko": re.compile(r"뭐라(?:고)?|발언|말했|말한|주장|강조|언급|밝혔|밝힌|입장|의견|제안|제언|촉구|당부|지적"),
+        "en": re.compile(r"\bsa(?:y|id|ys)\b|\bargu|\bclaim|\bstress|\bemphasi[sz]|\bsuggest|\bpropos|\burg(?:e|ed)\b|"
+                         r"\bcall(?:s|ed)? for\b|\bposition\b|\bstance\b|\bview\b|\bopinion\b|\brecommend",
+                         re.IGNORECASE),
+    },
     "summary": {
         "ko": re.compile(r"요약|핵심|요지|주장|논지|주된\s*내용|무슨\s*내용|줄거리|한\s*줄로|간단히\s*정리|정리해"),
         "en": re.compile(r"\bsummar|\bmain (?:point|argument|idea|message|claim)|\bgist\b|\bin short\b|"

@@ -15,7 +15,7 @@ from .intent import Intent
 from .language import verb_root
 from .records import Citation, Hit, Passage
 from .rerank import MODEL, load_model
-from .signals import has_date, has_person, is_heading, item_marks
+from .signals import has_date, has_person, has_speech, is_heading, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ QUOTE_FEATURES = (
     "person_match",
     "first",  # the passage's first sentence
     "ordinal_match",  # the question asks for a list's n-th item and the sentence starts it
+    "speech_match",  # the question asks what someone said and the sentence quotes or reports speech
 )
 
 
@@ -60,6 +61,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             float(intent.wants("who") and has_person(text)),
             float(i == 0),
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
+            float(intent.wants("said") and has_speech(text)),
         )
     return rows
 

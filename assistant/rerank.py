@@ -20,7 +20,7 @@ import numpy as np
 
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, item_marks, name_overlap
+from .signals import NameKeys, has_speech, item_marks, name_overlap
 
 if TYPE_CHECKING:
     from .index.store import Index
@@ -48,6 +48,7 @@ FEATURES = (
     "title",  # cosine of the question with the article's headline
     "meta_title",  # the same, for a question about the article itself (its author, outlet, date)
     "ordinal_match",  # the question asks for a list's n-th item and a sentence of the passage starts it
+    "speech_match",  # the question asks what someone said or argued and the passage quotes or reports speech
 )
 
 
@@ -125,6 +126,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             title,
             title if wants("meta") else 0.0,
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
+            float(wants("said") and has_speech(text)),
         )
     return rows
 

@@ -62,6 +62,10 @@ QUESTION_ORDINAL = re.compile(r"(첫|한|두|둘|세|셋|네|넷|다섯|여섯|[
 ITEM_MARK = re.compile(r"(?:^|(?<=[.!?。\n]))\s*(?:(첫|둘|셋|넷|다섯|여섯)째|"
                        r"(first|second|third|fourth|fifth|sixth)(?:ly)?(?=,)|\(?([1-6])[.)](?=\s)|([①-⑥]))",
                        re.IGNORECASE)
+# Someone's words: a quotation, or speech reported with its verb.
+SPEECH = re.compile(r"[“”\"「」『』]|\b(?:said|says|stated|noted|added|stressed|emphasi[sz]ed|argued|urged|explained|"
+                    r"suggested|proposed|claimed|pointed out|called for)\b|"
+                    r"(?:말했|밝혔|강조했|주장했|덧붙였|설명했|지적했|제안했|촉구했|언급했|당부했)", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
 HEADING_CHARS = 90
 
@@ -76,6 +80,10 @@ def has_date(text: str) -> bool:
 
 def has_person(text: str) -> bool:
     return PERSON.search(text) is not None
+
+
+def has_speech(text: str) -> bool:
+    return SPEECH.search(text) is not None
 
 
 def is_heading(text: str) -> bool:

@@ -85,11 +85,16 @@ ROWS = [
     ("en-when-and-where", "when and where was it held?", {"when", "where"}),
     ("ko-who-where-figure", "누가 어디서 몇 명 모였어", {"figure", "where", "who"}),
     # -- no kind: open questions
-    ("ko-none-what-said", "시장은 뭐라고 했어?", set()),
-    ("ko-none-followup", "그럼 시장은 뭐라고 했어?", set()),
+    # -- said: someone's words, quoted or reported
+    ("ko-said-banmal", "시장은 뭐라고 했어?", {"said"}),
+    ("ko-said-followup", "그럼 시장은 뭐라고 했어?", {"said"}),
+    ("ko-said-argument", "홍기월 의원 주장이 뭐야", {"said", "summary"}),  # 주장 is also a summary cue
+    ("ko-said-proposal", "어떤 대책을 제안했습니까?", {"said"}),
+    ("en-said-argue", "What does the columnist argue?", {"said"}),
+    ("en-said-call-for", "What did the lawmaker call for?", {"said"}),
     ("ko-none-what-happened", "광주에서 무슨 일이 있었어", set()),
     ("ko-none-show-articles", "AI 선포식 관련 기사 보여줘", set()),
-    ("en-none-what-said", "What did the mayor say?", set()),
+    ("en-said-what-said", "What did the mayor say?", {"said"}),
     ("en-none-why", "Why did farmers adopt drones?", set()),
     ("en-none-tell-me", "Tell me about the robotics lab", set()),
     ("en-none-where-inside-word", "somewhere nice", set()),

@@ -17,6 +17,7 @@ from assistant.signals import (
     has_date,
     has_number,
     has_person,
+    has_speech,
     is_heading,
     item_marks,
     latin_words,
@@ -289,3 +290,18 @@ def test_a_korean_question_finds_an_english_list_item():
 )
 def test_figure_kinds(text, kinds):
     assert set(figure_kinds(text)) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Lim stressed, "AI projects can never be successful from the start."', True),
+        ("He argued that the government should invest in infrastructure.", True),
+        ("홍 의원은 인프라 집중이 필요하다고 강조했다.", True),
+        ("“지역 인재를 지켜야 한다”", True),
+        ("The city invested 426.9 billion won in the first phase.", False),
+        ("원주시는 업무협약을 체결했다.", False),
+    ],
+)
+def test_has_speech(text, expected):
+    assert has_speech(text) is expected
