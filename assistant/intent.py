@@ -57,6 +57,12 @@ CUES: dict[str, dict[str, re.Pattern]] = {
     },
 }
 KINDS = tuple(CUES)
+# What a question asks of the byline itself (a name, an outlet, a date), beside naming its author.
+BYLINE_ASKED = {
+    "ko": re.compile(r"누가|누구|이름|성함|언론사|매체|신문사|어디서|언제|날짜|게재|발행"),
+    "en": re.compile(r"\bwho\b|\bwhich\b|\bname\b|\boutlet|\bnewspaper|\bpublicat|\bpublished\b|\bwhen\b|"
+                     r"\bdate\b", re.IGNORECASE),
+}
 # Which kind of figure a figure question wants (signals.FIGURE_KINDS says which a sentence states).
 FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
     "money": {
@@ -102,6 +108,8 @@ class Intent:
 def intent_of(question: str) -> Intent:
     lang = "ko" if has_hangul(question) else "en"
     kinds = {kind for kind, by_lang in CUES.items() if by_lang[lang].search(question)}
+    if "meta" in kinds and "said" in kinds and not BYLINE_ASKED[lang].search(question):
+        kinds.discard("meta")  # "what does the author argue?" asks for the argument, not the byline
     if "meta" in kinds:
         kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
     figures = frozenset(kind for kind, by_lang in FIGURE_CUES.items() if by_lang[lang].search(question))

@@ -92,6 +92,9 @@ ROWS = [
     ("ko-said-proposal", "어떤 대책을 제안했습니까?", {"said"}),
     ("en-said-argue", "What does the columnist argue?", {"said"}),
     ("en-said-call-for", "What did the lawmaker call for?", {"said"}),
+    ("en-said-by-the-author", "What does the author argue?", {"said"}),  # the argument, not the byline
+    ("ko-said-by-the-writer", "필자는 뭐라고 주장해?", {"said", "summary"}),
+    ("en-meta-and-said", "Who is the author and what does he argue?", {"meta", "said"}),
     ("ko-none-what-happened", "광주에서 무슨 일이 있었어", set()),
     ("ko-none-show-articles", "AI 선포식 관련 기사 보여줘", set()),
     ("en-said-what-said", "What did the mayor say?", {"said"}),
