@@ -1,8 +1,11 @@
-"""Decide whether the articles cover a question: similarity, plus names the corpus never mentions.
+"""Decide whether the articles cover a question: similarity, plus what the question asks that the
+articles lack.
 
-Near-topic questions ("Busan's AI policy") are as similar to AI-policy passages as real ones, so
-similarity alone cannot decline them. What gives them away is a name (a place, a person, a
-product) that no article mentions (see names.py).
+Near-topic questions ("Busan's AI policy", "the second phase's budget") are as similar to
+AI-policy passages as real ones, so similarity alone cannot decline them. What gives them away is
+a name (a place, a person, a product) that no article mentions (see names.py), a number the
+question gives that the passages lack (a year), or no sentence that both holds the kind of answer
+asked for (a sum, a date, a person) and speaks of the question's subject.
 """
 
 from __future__ import annotations
