@@ -20,7 +20,6 @@ from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
 from .intent import Intent, intent_of
 from .language import language_of
-from .names import names_person
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
@@ -55,6 +54,12 @@ class Candidates:
     followup: bool = False  # read together with the conversation before it
     focus: int | None = None  # the article (row) the question is about: a follow-up's, or its author's
     own_vec: np.ndarray | None = None  # a follow-up's own vector, without the conversation's
+    by_author: bool = False  # the focus is the article whose author the question names
+
+    @property
+    def focus_vec(self) -> np.ndarray:
+        """The vector that ranks and quotes the focus article's passages: the question's own words."""
+        return self.qvec if self.own_vec is None else self.own_vec
 
     def ranked(self) -> list[Hit]:
         """The hits re-ranked, best first (see Assistant.ask).
@@ -73,7 +78,7 @@ class Candidates:
             return diversify(ranked(self.hits, self.qvec), index.article_row, decay=DIVERSITY_DECAY)
         inside = [h for h in self.hits if index.article_row(h.passage_id) == self.focus]
         outside = [h for h in self.hits if index.article_row(h.passage_id) != self.focus]
-        inside = ranked(inside, self.qvec if self.own_vec is None else self.own_vec)
+        inside = ranked(inside, self.focus_vec)
         floor = inside[-1].score * RELATED_SHARE if inside else 1.0
         return inside + [replace(h, score=h.score * floor) for h in ranked(outside, self.qvec)]
 
@@ -240,19 +245,17 @@ class Assistant:
         with stage(watch, "re-ranking"):
             hits = found.ranked()
         # A question naming an article's author is answered by that article's byline.
-        author = index.articles[found.focus].author if found.focus is not None else None
-        by_author = names_person(asked, author)
         with stage(watch, "decline check"):
-            answered = by_author or decide(text, hits, index, found.qvec, found.names, found.intent,
+            answered = found.by_author or decide(text, hits, index, found.qvec, found.names, found.intent,
                                            found.translations, followup=found.followup)
         with stage(watch, "quote selection"):
-            quote_vec = found.qvec if found.focus is None or found.own_vec is None else found.own_vec
-            citations = cite(index, hits[:k], quote_vec, text, found.intent, answered)
+            citations = cite(index, hits[:k], found.qvec if found.focus is None else found.focus_vec, text,
+                             found.intent, answered)
         # A question about the article itself (who wrote it, where, when), or naming its author, is
         # answered by its byline.
         byline = None
         top = index.article(citations[0].source) if answered and citations else None
-        if top and (found.intent.wants("meta") or by_author):
+        if top and (found.intent.wants("meta") or found.by_author):
             byline = {key: value for key, value in top.meta().items() if key != "language"}
         return Answer(asked, answered, tuple(citations), notice, resolved_question=text if text != asked else None,
                       byline=byline)
@@ -314,7 +317,7 @@ class Assistant:
             seen = {h.passage_id for h in inside}
             hits = inside + [h for h in hits if h.passage_id not in seen]
         return Candidates(index, text, language, qvec, translations, intent, question_names(text), hits,
-                          followup=turn.context is not None, focus=focus, own_vec=own_vec)
+                          followup=turn.context is not None, focus=focus, own_vec=own_vec, by_author=bool(authored))
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:

@@ -10,9 +10,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import TypeVar
 
 from .language import has_hangul
+
+T = TypeVar("T")
 
 # Revised Romanization, with the common alternatives seen in names (initial g/k, eo/u, ...).
 INITIALS = [["g", "k"], ["kk", "gg"], ["n"], ["d", "t"], ["tt"], ["r", "l"], ["m"], ["b", "p"], ["pp"], ["s"],
@@ -101,19 +105,18 @@ def corpus_names(articles, korean_names: set[str]) -> set[str]:
     return keys
 
 
-def names_person(question: str, person: str | None) -> bool:
-    """Whether the question names this person (an author): as written, or a Korean name spelled out
-    ("Kim Jang-gi" for 김장기), or every word of a Latin name ("Park Hyesub")."""
-    if not person:
-        return False
-    if person in question:
-        return True
-    korean = re.findall(r"[가-힣]{2,4}", person)
-    if korean:
-        runs = {k for k in name_keys(question) if len(k) >= 4}
-        return any(runs & romanizations(name) for name in korean)
-    words = re.findall(r"[a-z0-9]+", person.lower())
-    return bool(words) and set(words) <= {w.lower() for w in re.findall(r"[A-Za-z0-9]+", question)}
+def spelled_as(entries: Iterable[tuple[str, T]]) -> dict[str, set[T]]:
+    """Every spelling a question may use for each name -> the values filed under it: a Korean name
+    (2 to 4 syllables) as written and in its most standard romanisations ("kimjanggi" for 김장기), a
+    Latin name lower-cased and glued ("yangjoonseok" for Yang Joon-seok)."""
+    out: dict[str, set[T]] = {}
+    for name, value in entries:
+        keys = {"".join(re.findall(r"[a-z0-9]+", name.lower()))} - {""}
+        for korean in re.findall(r"[가-힣]{2,4}", name):
+            keys |= {korean, *spellings(korean)[:CORPUS_SPELLINGS]}
+        for key in keys:
+            out.setdefault(key, set()).add(value)
+    return out
 
 
 def _known_english(name: str, known: set[str]) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..language import is_verb_term, term_language
-from ..names import CORPUS_SPELLINGS, name_keys, romanizations, spellings
+from ..names import name_keys, romanizations, spelled_as
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
@@ -60,7 +60,7 @@ class Bridge:
     def __init__(self, folder: Path, korean_names: Iterable[str] = ()) -> None:
         """korean_names: the corpus's Korean proper nouns, for English questions that spell them out."""
         self.korean_names = frozenset(n for n in korean_names if 2 <= len(n) <= 4)
-        self._spelled: dict[str, list[str]] | None = None
+        self._spelled: dict[str, set[str]] | None = None
         self.terms: dict[str, list[str]] = {}
         self.vectors: dict[str, np.ndarray] = {}
         for lang in LANGUAGES:
@@ -102,7 +102,7 @@ class Bridge:
         if question_language == "en":
             spelled = self._korean_spellings()
             keys = sorted(k for k in name_keys(question) if len(k) >= 4)  # wonju, kimjanggi (Kim Jang-gi)
-            return list(dict.fromkeys(name for key in keys for name in spelled.get(key, ())))
+            return list(dict.fromkeys(name for key in keys for name in sorted(spelled.get(key, ()))))
         if question_language != "ko" or "en" not in self.terms:
             return []
         english = self._english_terms()
@@ -111,14 +111,10 @@ class Bridge:
             out.extend(sorted(romanizations(name) & english)[:2])
         return out
 
-    def _korean_spellings(self) -> dict[str, list[str]]:
+    def _korean_spellings(self) -> dict[str, set[str]]:
         """Latin spelling -> the corpus's Korean names spelled so (the most standard spellings only)."""
         if self._spelled is None:
-            spelled: dict[str, list[str]] = {}
-            for name in sorted(self.korean_names):
-                for spelling in spellings(name)[:CORPUS_SPELLINGS]:
-                    spelled.setdefault(spelling, []).append(name)
-            self._spelled = spelled
+            self._spelled = spelled_as((name, name) for name in self.korean_names)
         return self._spelled
 
     def _english_terms(self) -> set[str]:

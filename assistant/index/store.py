@@ -286,18 +286,10 @@ class Index:
 
     def authored_by(self, question: str) -> list[int]:
         """Rows of the articles whose author the question names ("Who is Kim Jang-gi?" for 김장기)."""
-        from ..names import CORPUS_SPELLINGS, name_keys, spellings
+        from ..names import name_keys, spelled_as
 
         if self._authors is None:
-            authors: dict[str, set[int]] = {}
-            for row, article in enumerate(self.articles):
-                author = article.author or ""
-                keys = {"".join(re.findall(r"[a-z0-9]+", author.lower()))} - {""}
-                for name in re.findall(r"[가-힣]{2,4}", author):
-                    keys |= {name, *spellings(name)[:CORPUS_SPELLINGS]}
-                for key in keys:
-                    authors.setdefault(key, set()).add(row)
-            self._authors = authors
+            self._authors = spelled_as((a.author, row) for row, a in enumerate(self.articles) if a.author)
         asked = {k for k in name_keys(question) if len(k) >= 4} | set(re.findall(r"[가-힣]{2,4}", question))
         return sorted({row for key in asked for row in self._authors.get(key, ())})
 
@@ -321,8 +313,8 @@ class Index:
                     known = tokenize_with_names(text)[1]
                 names += known
             for name in set(names):
-                    if 2 <= len(name) <= 4:
-                        found.update(spellings(name)[:CORPUS_SPELLINGS])
+                if 2 <= len(name) <= 4:
+                    found.update(spellings(name)[:CORPUS_SPELLINGS])
             words = self._words[row] = (found, glued)
         return words
 
