@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +80,7 @@ class Candidates:
         outside = [h for h in self.hits if index.article_row(h.passage_id) != self.focus]
         inside = ranked(inside, self.focus_vec)
         floor = inside[-1].score * RELATED_SHARE if inside else 1.0
-        return inside + [replace(h, score=h.score * floor) for h in ranked(outside, self.qvec)]
+        return inside + [h.rescored(h.score * floor) for h in ranked(outside, self.qvec)]
 
 
 class Assistant:

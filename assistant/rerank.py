@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,6 +143,6 @@ def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Name
     scores = model.score(features(index, head, qvec, question_names, intent, same))
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
-    ranked = [replace(head[i], score=float(np.exp(scores[i] - best))) for i in order]
+    ranked = [head[i].rescored(float(np.exp(scores[i] - best))) for i in order]
     floor = ranked[-1].score * 0.5  # the rest keep their fused order, below every re-ranked hit
-    return ranked + [replace(h, score=floor) for h in tail]
+    return ranked + [h.rescored(floor) for h in tail]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .language import has_hangul
 from .names import ENGLISH_NAME, romanizations
@@ -68,30 +69,39 @@ SPEECH = re.compile(r"[“”\"「」『』]|\b(?:said|says|stated|noted|added|s
                     r"(?:말했|밝혔|강조했|주장했|덧붙였|설명했|지적했|제안했|촉구했|언급했|당부했)", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
 HEADING_CHARS = 90
+# Signals of a text are asked for again by every question that retrieves it: each is computed once per
+# distinct text (a corpus sentence or passage) and remembered, like the passage flags the index stores.
+TEXTS_REMEMBERED = 65_536
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_number(text: str) -> bool:
     return NUMBER.search(text) is not None
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_date(text: str) -> bool:
     return DATE.search(text) is not None
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_person(text: str) -> bool:
     return PERSON.search(text) is not None
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_speech(text: str) -> bool:
     return SPEECH.search(text) is not None
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def is_heading(text: str) -> bool:
     """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one."""
     stripped = text.strip()
     return len(stripped) <= HEADING_CHARS and not TERMINAL.search(stripped)
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def figure_kinds(text: str) -> frozenset[str]:
     """The kinds of figure (FIGURE_KINDS) the text states."""
     return frozenset(kind for kind, pattern in FIGURE_KINDS.items() if pattern.search(text))
@@ -108,7 +118,8 @@ def question_ordinal(question: str) -> int | None:
     return ENGLISH_ORDINALS[english.lower()]
 
 
-def item_marks(text: str) -> set[int]:
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def item_marks(text: str) -> frozenset[int]:
     """The numbers of the list items that start a sentence of text (첫째, / Second, / 3) / ③)."""
     out = set()
     for korean, english, digit, circled in ITEM_MARK.findall(text):
@@ -120,7 +131,7 @@ def item_marks(text: str) -> set[int]:
             out.add(int(digit))
         else:
             out.add(ord(circled) - ord("①") + 1)
-    return out
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,8 @@ FLAGS = ("number", "date", "person", "heading")  # bit order of signal_flags
 
 def signal_flags(text: str) -> int:
     """The text's yes/no signals as bits (stored per passage at build time)."""
-    checks = (has_number, has_date, has_person, is_heading)
+    # A build sees each text once: the uncached functions, nothing to remember.
+    checks = (has_number.__wrapped__, has_date.__wrapped__, has_person.__wrapped__, is_heading.__wrapped__)
     return sum(1 << bit for bit, check in enumerate(checks) if check(text))
 
 
