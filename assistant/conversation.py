@@ -19,14 +19,28 @@ from dataclasses import dataclass
 
 from .config import MAX_QUESTION_CHARS
 from .language import has_hangul
+from .names import ENGLISH_NAME
 from .signals import question_names
 from .terms import analyze, tokenize
 
 # Question words in Korean are pronouns too (뭐, 누구); only these point back at something said before.
 KOREAN_DEMONSTRATIVES = frozenset("그 이 저 그거 그것 이거 이것 저거 저것 거기 여기 저기 그곳 이곳 그분 이분 그들 "
                                   "그때 해당 나머지".split())
+# Words that always point back, even in a question that names its own subject ("한전 말고 나머지는?",
+# "그중에 광주로 온 곳은?"): a part of something said before, or its time.
+KOREAN_BACK_REFERENCES = frozenset("그중 이중 나머지 당시 그간 그외 걔 걔네 걔들".split())
+# A connective opening the question, after an acknowledgement ("ㅇㅋ 그럼", "네, 그렇다면").
+KOREAN_OPENERS = re.compile(r"^\W*(?:(?:ㅇㅋ|ㅇㅇ|오케이|오키|아하?|음+|네|응|좋아요?|알겠(?:어|습니다)|ok(?:ay)?)\W+)?"
+                            r"(?:그렇다면|그러면|그렇담|그럼|그래서|근데|그런데|그리고|아니면|그러니까|그니까|그밖에|"
+                            r"그\s*중|그\s*외)", re.IGNORECASE)
 ENGLISH_OPENERS = re.compile(r"^\s*(and|also|so|then|but|what about|how about|and what about|what else|"
                              r"the (?:other|rest|same))\b", re.IGNORECASE)
+ENGLISH_CLOSERS = re.compile(r"\b(?:then|instead)\s*\??\s*$", re.IGNORECASE)  # "who's second, then?"
+# "did he say anything about AI?": a person pointed at, and no name but an acronym (AI, MOU, GPU), which
+# names no subject of its own.
+ENGLISH_PERSONS = frozenset("he him his she her hers".split())
+ACRONYM = re.compile(r"[A-Z0-9]{2,5}")
+BACK_REFERENCE_WORDS = 3  # a back-reference among a question's first words points before it ("그중에 ...")
 ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
                              "ones former latter".split())
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
@@ -42,14 +56,22 @@ def leans_on_history(question: str) -> bool:
     """
     korean = has_hangul(question)
     morphemes = analyze(question) if korean else ()
-    if (morphemes and morphemes[0][1] == "MAJ") or (not korean and ENGLISH_OPENERS.match(question)):
-        return True  # 그럼, 그래서, 근데; "and", "what about"
+    if korean and ((morphemes and morphemes[0][1] == "MAJ") or KOREAN_OPENERS.match(question)):
+        return True  # 그럼, 그래서, 근데, 그렇다면
+    if not korean and (ENGLISH_OPENERS.match(question) or ENGLISH_CLOSERS.search(question)):
+        return True  # "and", "what about"; "... then?"
+    opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
+    if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
+        return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
+    words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
+    if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
+        return True
     if question_names(question):
         return False
     if korean:
         points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:
-        points = bool({w.lower() for w in re.findall(r"[A-Za-z']+", question)} & ENGLISH_POINTERS)
+        points = bool(words & ENGLISH_POINTERS)
     return points or len(tokenize(question)) < MIN_TERMS
 
 

@@ -76,6 +76,8 @@ GAZETTEER = {
 ENGLISH_ALIASES = {v: k for k, vs in GAZETTEER.items() for v in vs}
 KOREAN_SUFFIXES = ("시의회", "시청", "시장", "의회", "도청", "시", "도", "군", "구", "권", "형")
 MAX_NAME_SYLLABLES = 3
+# A government body, however short (과기부, 국토부, 기상청): its name translates (Ministry of Science and ICT).
+GOVERNMENT_SUFFIXES = ("부", "청", "처")
 PARTICLES = ("에서", "으로", "가", "이", "은", "는", "의", "를", "을", "와", "과", "에", "로", "도", "만")
 
 
@@ -117,6 +119,21 @@ def spelled_as(entries: Iterable[tuple[str, T]]) -> dict[str, set[T]]:
         for key in keys:
             out.setdefault(key, set()).add(value)
     return out
+
+
+def korean_names_in(question: str, known: set[str] = frozenset()) -> list[str]:
+    """The Korean names a question uses: the analyser's proper nouns, and the person's names it missed
+    (임기남 read as a common noun, 홍기월 cut into 홍기|월) that spell a full name the corpus writes in
+    Latin letters (known: the corpus's name keys, where "Lim Kinam" is limkinam)."""
+    from .terms import tokenize_with_names
+
+    names = list(dict.fromkeys(tokenize_with_names(question)[1]))
+    if known:
+        for word in re.findall(r"[가-힣]{3,}", question):
+            head = word[:3]  # a name opens its word: 임기남은, 홍기월의원
+            if head not in names and any(len(s) >= 6 and s in known for s in romanizations(head)):
+                names = [n for n in names if n not in head] + [head]
+    return names
 
 
 def _known_english(name: str, known: set[str]) -> bool:
@@ -179,7 +196,8 @@ def unknown_names(question: str, known: set[str], korean_text: str) -> list[str]
         for form, tag in analyze(question):
             # Short names (places, people, brands) romanise; long ones are organisations that translate
             # (과학기술정보통신부 = Ministry of Science and ICT), so they are not evidence either way.
-            short_name = tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and has_hangul(form)
+            short_name = (tag == "NNP" and 2 <= len(_strip_suffix(form)) <= MAX_NAME_SYLLABLES and has_hangul(form)
+                          and not _strip_suffix(form).endswith(GOVERNMENT_SUFFIXES))
             code = tag == "SL" and len(form) > 1 and (form.isupper() or any(c.isdigit() for c in form))
             if (short_name and not _known_korean(form, known, korean_text)) or (
                 code and not _known_english(form, known)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .language import has_hangul
-from .names import ENGLISH_NAME, romanizations
-from .terms import tokenize_with_names
+from .names import ENGLISH_NAME, korean_names_in, romanizations
 
 NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*\s*(?:%|퍼센트|명|개|곳|원|억|조|만|배|건|위|차|기|호|billion|million|trillion|thousand|"
@@ -175,13 +174,14 @@ class NameKeys:
         return len(self.korean) + len(self.latin)
 
 
-def question_names(question: str) -> NameKeys:
-    """The names a question mentions, in the spellings an article may use (광주 -> gwangju)."""
+def question_names(question: str, known: set[str] = frozenset()) -> NameKeys:
+    """The names a question mentions, in the spellings an article may use (광주 -> gwangju); known: the
+    corpus's name keys, which reveal Korean person's names the analyser missed (names.korean_names_in)."""
     # Capitalised words, not the one that opens a sentence ("When", "Who"); acronyms; Latin words in Korean.
     latin = {w.lower() for w in ENGLISH_NAME.findall(question) if len(w) > 1}
     korean = []
     if has_hangul(question):
-        for name in dict.fromkeys(tokenize_with_names(question)[1]):
+        for name in korean_names_in(question, known):
             korean.append((name, romanizations(name) if len(name) <= 4 else frozenset()))
     spelled = set().union(*(spellings for _, spellings in korean)) if korean else set()
     return NameKeys(tuple(korean), frozenset(latin - spelled))

@@ -25,6 +25,12 @@ LEANS = [
     ("ko-opener-geureom", "그럼 시장은 뭐라고 했어?"),
     ("ko-opener-geunde", "근데 예산은 얼마야?"),
     ("ko-opener-geuraeseo", "그래서 몇 명 왔어?"),
+    ("ko-opener-geureotamyeon", "그렇다면 타 지역으로 빠져나간 비율은 얼마입니까?"),  # 그렇+다면, not a connective to Kiwi
+    ("ko-opener-after-ok", "ㅇㅋ 그럼 오늘 행사 참석자는?"),
+    # Korean back-references, named subject or not
+    ("ko-back-reference-geujung-named", "그중에 진짜 광주로 들어온 데는 몇개?"),
+    ("ko-back-reference-nameoji-named", "한전 말고 나머지는 어디어디야?"),
+    ("ko-back-reference-dangsi", "당시 행사 참석 인원은 어느 정도였습니까?"),
     # Korean demonstratives
     ("ko-demonstrative-geugeo", "그거 언제 했어?"),
     ("ko-demonstrative-geogi", "거기 어디야?"),
@@ -47,6 +53,8 @@ LEANS = [
     ("en-opener-also", "Also, who paid?"),
     ("en-opener-then", "Then what happened to the drones?"),
     ("en-opener-the-other", "The other ones?"),
+    ("en-closer-then", "who's first and second then?"),
+    ("en-person-pointed-at-acronym-only", "did he say anything about exporting AI?"),
     # English pointers
     ("en-pointer-they", "What did they build?"),
     ("en-pointer-it", "How much did it cost?"),
@@ -71,6 +79,9 @@ STANDS_ALONE = [
     ("en-long-when", "When did the ceremony take place?"),
     ("en-long-where", "Where is the harbor city lab?"),
     ("en-long-lower", "how many drones do farmers in the southern province rent?"),
+    ("ko-back-reference-later-in-the-question", "광주시와 협약한 기업 수와 그중 실제로 광주에 온 기업 수는?"),
+    ("en-named-person-pointed-at", "Did he say Gwangju needs the AI computing centre?"),
+    ("en-too-closer-named", "Is Naver Cloud part of the Wonju alliance too?"),
 ]
 
 

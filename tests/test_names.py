@@ -15,6 +15,7 @@ from assistant.names import (
     Names,
     _has_prefix,
     corpus_names,
+    korean_names_in,
     name_keys,
     romanizations,
     spelled_as,
@@ -298,6 +299,8 @@ def test_fixture_korean_names_are_what_the_analyser_finds():
         pytest.param("중국의 반도체 정책은?", [], id="ko-gazetteer-jungguk-china"),
         pytest.param("미국의 정책은?", [], id="ko-country-in-korean-text"),
         pytest.param("대구의 로봇 산업은?", ["대구"], id="ko-city-never-mentioned"),
+        pytest.param("과기부 장관도 왔어?", [], id="ko-ministry-translates"),
+        pytest.param("기상청 예보는?", [], id="ko-agency-translates"),
         pytest.param("부산시의 정책은?", ["부산시"], id="ko-city-never-mentioned-reported-with-suffix"),
         pytest.param("대전시청은?", ["대전시청"], id="ko-suffix-sicheong"),
         pytest.param("독일의 반도체 정책은?", ["독일"], id="ko-gazetteer-country-never-mentioned"),
@@ -345,3 +348,16 @@ def test_unknown_names_prefix_lookup_needs_names(question, with_names, with_plai
 )
 def test_unknown_names_korean_text(question, korean_text, expected):
     assert unknown_names(question, Names(), korean_text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "known", "expected"),
+    [
+        pytest.param("임기남 누구임", {"limkinam"}, ["임기남"], id="common-noun-to-the-analyser"),
+        pytest.param("홍기월의원 주장 핵심이 뭐야", {"honggiwol"}, ["홍기월"], id="cut-short-and-with-a-title"),
+        pytest.param("홍기월 누구?", set(), ["홍기"], id="without-corpus-names-the-analyser-alone"),
+        pytest.param("데이터센터는 어디에", {"datacenter", "data"}, [], id="no-full-name-spelled"),
+    ],
+)
+def test_korean_names_in_finds_the_corpus_names_the_analyser_missed(question, known, expected):
+    assert korean_names_in(question, known) == expected

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..language import is_verb_term, term_language
-from ..names import name_keys, romanizations, spelled_as
+from ..names import korean_names_in, name_keys, romanizations, spelled_as
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
@@ -57,9 +57,11 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
 class Bridge:
     """Loaded term vectors of each language present in the corpus."""
 
-    def __init__(self, folder: Path, korean_names: Iterable[str] = ()) -> None:
-        """korean_names: the corpus's Korean proper nouns, for English questions that spell them out."""
+    def __init__(self, folder: Path, korean_names: Iterable[str] = (), known_names: set[str] = frozenset()) -> None:
+        """korean_names: the corpus's Korean proper nouns, for English questions that spell them out;
+        known_names: the corpus's name keys, for Korean questions that spell its Latin names in Hangul."""
         self.korean_names = frozenset(n for n in korean_names if 2 <= len(n) <= 4)
+        self.known_names = known_names
         self._spelled: dict[str, set[str]] | None = None
         self.terms: dict[str, list[str]] = {}
         self.vectors: dict[str, np.ndarray] = {}
@@ -107,7 +109,7 @@ class Bridge:
             return []
         english = self._english_terms()
         out = []
-        for name in tokenize_with_names(question)[1]:
+        for name in korean_names_in(question, self.known_names):
             out.extend(sorted(romanizations(name) & english)[:2])
         return out
 

@@ -205,6 +205,7 @@ class Index:
                 ann.configure(dense, manifest.nprobe)
             report = json.loads((path / "corpus.json").read_text(encoding="utf-8"))
             korean_names = {n for names in report.get("names", {}).values() for n in names}
+            names = Names((path / "names.txt").read_text(encoding="utf-8").split("\n"))
             index = cls(
                 manifest,
                 articles,
@@ -215,8 +216,8 @@ class Index:
                 np.load(path / "titles.npy", allow_pickle=False).astype(np.float32),
                 dense,
                 LexicalIndex.load(path / "lexical"),
-                Bridge(path, korean_names),
-                Names((path / "names.txt").read_text(encoding="utf-8").split("\n")),
+                Bridge(path, korean_names, names),
+                names,
                 path,
                 report,
             )
