@@ -66,6 +66,13 @@ def romanizations(word: str) -> frozenset[str]:
     return frozenset(spellings(word))
 
 
+@lru_cache(maxsize=16_384)
+def standard_spellings(word: str) -> tuple[str, ...]:
+    """The CORPUS_SPELLINGS most standard spellings(word): how an article's or a byline's Korean name is
+    looked up (cached: a corpus's names recur from article to article)."""
+    return tuple(spellings(word)[:CORPUS_SPELLINGS])
+
+
 # Names whose English form is not a romanisation (countries and regions), both directions.
 GAZETTEER = {
     "미국": ["america", "unitedstates", "us", "usa"], "중국": ["china"], "일본": ["japan"], "한국": ["korea"],
@@ -102,7 +109,7 @@ def corpus_names(articles, korean_names: set[str]) -> set[str]:
         bylines.update(re.findall(r"[가-힣]{2,4}", byline))
     for name in set(korean_names) | bylines:
         if 2 <= len(name) <= 4:
-            keys.update(spellings(name)[:CORPUS_SPELLINGS])
+            keys.update(standard_spellings(name))
             keys.update(GAZETTEER.get(name, []))
     return keys
 
@@ -115,7 +122,7 @@ def spelled_as(entries: Iterable[tuple[str, T]]) -> dict[str, set[T]]:
     for name, value in entries:
         keys = {"".join(re.findall(r"[a-z0-9]+", name.lower()))} - {""}
         for korean in re.findall(r"[가-힣]{2,4}", name):
-            keys |= {korean, *spellings(korean)[:CORPUS_SPELLINGS]}
+            keys |= {korean, *standard_spellings(korean)}
         for key in keys:
             out.setdefault(key, set()).add(value)
     return out

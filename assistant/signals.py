@@ -68,6 +68,7 @@ SPEECH = re.compile(r"[“”\"「」『』]|\b(?:said|says|stated|noted|added|s
                     r"(?:말했|밝혔|강조했|주장했|덧붙였|설명했|지적했|제안했|촉구했|언급했|당부했)", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
 HEADING_CHARS = 90
+LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 # Signals of a text are asked for again by every question that retrieves it: each is computed once per
 # distinct text (a corpus sentence or passage) and remembered, like the passage flags the index stores.
 TEXTS_REMEMBERED = 65_536
@@ -189,7 +190,7 @@ def question_names(question: str, known: set[str] = frozenset()) -> NameKeys:
 
 def latin_words(text: str) -> tuple[set[str], str]:
     """The text's Latin words, lower-cased, and the same glued together in order (for split names)."""
-    ordered = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", text)]
+    ordered = " ".join(LATIN_WORD.findall(text)).lower().split()  # one lower() for all: the words are ASCII
     return set(ordered), "".join(ordered)
 
 

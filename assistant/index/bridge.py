@@ -136,9 +136,9 @@ class Bridge:
         known = [t for t in pending if t in rows]
         unknown = [t for t in pending if t not in rows]
         vectors = encoder.encode_queries([question, *unknown])
-        if known:
-            self._learn(known, self.vectors[question_language][[rows[t] for t in known]], question_language)
-        self._learn(unknown, vectors[1:], question_language)
+        if known:  # one pass over the other language's table for all of them
+            vectors = np.vstack([vectors, self.vectors[question_language][[rows[t] for t in known]]])
+        self._learn(unknown + known, vectors[1:], question_language)
         out: list[str] = self.names(question, question_language)
         for term in own:
             out.extend(self._cache[(term, question_language)])

@@ -298,7 +298,7 @@ class Index:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
         the romanised spellings of its proper nouns and of a Korean author's name, so "Wonju" in a
         question finds 원주 in the article and "Kim Jang-gi" its author 김장기."""
-        from ..names import CORPUS_SPELLINGS, spellings
+        from ..names import standard_spellings
         from ..signals import latin_words
         from ..terms import tokenize_with_names
 
@@ -315,7 +315,7 @@ class Index:
                 names += known
             for name in set(names):
                 if 2 <= len(name) <= 4:
-                    found.update(spellings(name)[:CORPUS_SPELLINGS])
+                    found.update(standard_spellings(name))
             words = self._words[row] = (found, glued)
         return words
 
