@@ -26,7 +26,7 @@ from .records import Answer, Article, Filters, Hit
 from .rerank import rerank
 from .scope import decide
 from .search import retrieve
-from .signals import NameKeys, name_overlap, question_names
+from .signals import NameKeys, name_overlap
 from .timing import Stopwatch, stage
 
 Progress = Callable[[str, int, int], None]
@@ -316,7 +316,7 @@ class Assistant:
                               allowed=scope, translations=own_translations, filters=filters)
             seen = {h.passage_id for h in inside}
             hits = inside + [h for h in hits if h.passage_id not in seen]
-        return Candidates(index, text, language, qvec, translations, intent, question_names(text, index.names), hits,
+        return Candidates(index, text, language, qvec, translations, intent, index.names_in(text), hits,
                           followup=turn.context is not None, focus=focus, own_vec=own_vec, by_author=bool(authored))
 
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
@@ -331,12 +331,12 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     language = language_of(turn.context)
     hits = retrieve(index, context_vec, turn.context, language, candidates=n, allowed=allowed,
                     translations=context_translations, filters=filters)
-    hits = rerank(index, hits, context_vec, question_names(turn.context, index.names), intent_of(turn.context),
+    hits = rerank(index, hits, context_vec, index.names_in(turn.context), intent_of(turn.context),
                   language, bool(context_translations))
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)
-    names = question_names(turn.question, index.names)
+    names = index.names_in(turn.question)
     article = index.articles[row]
     if names and name_overlap(names, article.title + "\n" + article.text, index.article_words(row)) < 1.0:
         return None

@@ -7,7 +7,8 @@ They let the ranker and the quote chooser match a sentence to the kind of answer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .language import has_hangul
@@ -167,6 +168,12 @@ class NameKeys:
 
     korean: tuple[tuple[str, frozenset[str]], ...] = ()
     latin: frozenset[str] = frozenset()  # lower-cased; spellings of the Korean names are not repeated here
+    # How much each name (a Korean name or a Latin key) says, by its rarity in the corpus (Index.weigh_names):
+    # "Wonju", in one article, says more about where an answer is than "AI", in all of them. 1.0 when unweighed.
+    weights: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+    def weight(self, key: str) -> float:
+        return self.weights.get(key, 1.0)
 
     def __bool__(self) -> bool:
         return bool(self.korean or self.latin)
@@ -195,7 +202,7 @@ def latin_words(text: str) -> tuple[set[str], str]:
 
 
 def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None = None) -> float:
-    """The share of the question's names (each counted once, in any spelling) found in text.
+    """The share of the question's names (each counted once, in any spelling, by its weight) found in text.
 
     words: latin_words(text), when the caller keeps it for a text it asks about often.
     """
@@ -203,8 +210,9 @@ def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None =
         return 0.0
     words, glued = words or latin_words(text)
     found = sum(
-        1 for name, spellings in keys.korean
+        keys.weight(name) for name, spellings in keys.korean
         if name in text or not spellings.isdisjoint(words) or any(len(s) >= 5 and s in glued for s in spellings)
     )  # the glued text finds hyphenated spellings: "Yong-seop" for 이용섭
-    found += sum(1 for key in keys.latin if key in words or (len(key) >= 5 and key in glued))
-    return found / len(keys)
+    found += sum(keys.weight(key) for key in keys.latin if key in words or (len(key) >= 5 and key in glued))
+    total = sum(keys.weight(name) for name, _ in keys.korean) + sum(keys.weight(key) for key in keys.latin)
+    return found / total if total > 0 else 0.0

@@ -274,3 +274,12 @@ def test_ask_many_yields_one_answer_per_question(seed_index):
     answers = list(seed_index.ask_many(questions, k=2))
     assert [a.question for a in answers] == questions
     assert all(len(a.citations) == 2 for a in answers)
+
+
+def test_names_in_weighs_a_rare_name_above_a_common_one(seed_index):
+    """'Wonju' (one article, spelled 원주) says more about where the answer is than 'AI' (every article)."""
+    keys = seed_index.index.names_in("What is the Wonju AI alliance?")
+    assert keys.latin == {"wonju", "ai"}
+    assert keys.weight("wonju") > 3 * keys.weight("ai") > 0
+    unheard = seed_index.index.names_in("Did Zyxcorp join?")
+    assert unheard.weight("zyxcorp") > keys.weight("wonju")  # a name no passage holds weighs most

@@ -5,6 +5,7 @@ question mentions (question_names) and the share of them a text mentions (name_o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -305,3 +306,10 @@ def test_figure_kinds(text, kinds):
 )
 def test_has_speech(text, expected):
     assert has_speech(text) is expected
+
+
+def test_name_overlap_weighs_each_name():
+    keys = question_names("Did OpenAI, Naver and Kakao sign?")
+    weighted = replace(keys, weights={"openai": 3.0, "naver": 1.0, "kakao": 1.0})
+    assert name_overlap(weighted, "Naver and Kakao signed") == pytest.approx(2 / 5)
+    assert name_overlap(weighted, "OpenAI signed") == pytest.approx(3 / 5)

@@ -102,7 +102,7 @@ class Bridge:
         """Names in the question spelled as corpus terms of the other language (광주 -> gwangju, and
         Wonju -> 원주). Names are transliterated, not translated: their embedding neighbours are other names."""
         if question_language == "en":
-            spelled = self._korean_spellings()
+            spelled = self.korean_spellings()
             keys = sorted(k for k in name_keys(question) if len(k) >= 4)  # wonju, kimjanggi (Kim Jang-gi)
             return list(dict.fromkeys(name for key in keys for name in sorted(spelled.get(key, ()))))
         if question_language != "ko" or "en" not in self.terms:
@@ -113,7 +113,7 @@ class Bridge:
             out.extend(sorted(romanizations(name) & english)[:2])
         return out
 
-    def _korean_spellings(self) -> dict[str, set[str]]:
+    def korean_spellings(self) -> dict[str, set[str]]:
         """Latin spelling -> the corpus's Korean names spelled so (the most standard spellings only)."""
         if self._spelled is None:
             self._spelled = spelled_as((name, name) for name in self.korean_names)

@@ -9,13 +9,14 @@ switching `current` to a new build while readers keep the one they opened.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from . import ann
 from .backend import LocalBackend, SearchBackend
 from .bridge import Bridge
 from .lexical import LexicalIndex
+
+if TYPE_CHECKING:
+    from ..signals import NameKeys
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
 # the PDF page of each paragraph; 7: corpus.json (near-duplicates, the status of every file, Korean names per
@@ -293,6 +297,27 @@ class Index:
             self._authors = spelled_as((a.author, row) for row, a in enumerate(self.articles) if a.author)
         asked = {k for k in name_keys(question) if len(k) >= 4} | set(re.findall(r"[가-힣]{2,4}", question))
         return sorted({row for key in asked for row in self._authors.get(key, ())})
+
+    def names_in(self, question: str) -> NameKeys:
+        """The names a question mentions (signals.question_names, with the corpus's name keys), each weighted
+        by its rarity: the BM25 idf of its most frequent spelling the corpus uses (a name no passage holds
+        weighs most)."""
+        from ..signals import question_names
+        from ..terms import english_terms
+
+        keys = question_names(question, self.names)
+
+        n = len(self)
+
+        def idf(forms: list[str]) -> float:
+            df = max((len(self.lexical.passages_with(t)) for t in forms), default=0)
+            return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+        weights = {name: idf([name, *(s for s in spellings if self.lexical.knows(s))])
+                   for name, spellings in keys.korean}
+        korean = self.bridge.korean_spellings()  # "Wonju" is 원주 in a Korean article
+        weights.update({key: idf([*(english_terms(key) or [key]), *korean.get(key, ())]) for key in keys.latin})
+        return replace(keys, weights=weights)
 
     def article_words(self, row: int) -> tuple[set[str], str]:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
