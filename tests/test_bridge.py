@@ -78,3 +78,14 @@ def test_terms_the_corpus_uses_reuse_their_built_vectors(seed_index):
     spy.texts.clear()
     bridge.encode(spy, "김치찌개 정부", "ko")
     assert spy.texts == ["김치찌개 정부", "김치찌개"]  # a word no article uses is encoded
+
+
+def test_borrowed_names_translate_by_meaning(seed_index):
+    """네이버 is no romanisation of "Naver": a borrowed name is translated by its vector, and the
+    question's names then find the English article's spelling."""
+    index = seed_index.index
+    terms = translate(seed_index, "네이버 임원은 뭐라고 했어?", "ko")
+    assert "naver" in terms
+    assert "naver" in index.bridge.borrowed("네이버")
+    spellings = dict(index.names_in("네이버 임원은 뭐라고 했어?").korean)["네이버"]
+    assert "naver" in spellings

@@ -89,14 +89,25 @@ class Bridge:
         self._cache.clear()
 
     def own_terms(self, question: str, question_language: str) -> list[str]:
-        """The question's words to translate by meaning: nouns, not names (see names) nor verb stems,
-        whose nearest neighbours across languages are mostly noise (열리다 -> take, pour)."""
+        """The question's words to translate by meaning: nouns, not verb stems, whose nearest neighbours
+        across languages are mostly noise (열리다 -> take, pour), nor names the other language spells out
+        (see names). A name no romanisation finds is a borrowed word, and those translate well by
+        meaning (네이버 -> naver, 삼성 -> samsung)."""
         tokens, names = tokenize_with_names(question)
+        spelled = {n for n in names if self._romanised(n)}
         return list(dict.fromkeys(
             t for t in tokens
             if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t) and len(t) > 1
-            and t not in names and not is_verb_term(t)
+            and t not in spelled and not is_verb_term(t)
         ))
+
+    def _romanised(self, name: str) -> bool:
+        """Whether the English side of the corpus spells this Korean name (광주 -> gwangju)."""
+        return not romanizations(name).isdisjoint(self._english_terms())
+
+    def borrowed(self, name: str) -> tuple[str, ...]:
+        """The English words a Korean name no romanisation finds was translated to (after `encode`)."""
+        return self._cache.get((name, "ko"), ())
 
     def names(self, question: str, question_language: str) -> list[str]:
         """Names in the question spelled as corpus terms of the other language (광주 -> gwangju, and

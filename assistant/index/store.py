@@ -306,6 +306,8 @@ class Index:
         from ..terms import english_terms
 
         keys = question_names(question, self.names)
+        borrowed = [(name, spellings | set(self.bridge.borrowed(name))) for name, spellings in keys.korean]
+        keys = replace(keys, korean=tuple(borrowed))  # 네이버 finds "Naver" by meaning, not by its romanisation
 
         n = len(self)
 
