@@ -51,7 +51,8 @@ CUES: dict[str, dict[str, re.Pattern]] = {
         "ko": re.compile(r"기자|작성자|필자|글쓴이|쓴\s*사람|누가\s*썼|어디서\s*(?:썼|쓴|냈|낸|보도)|"
                          r"언론사|매체|신문사|보도한|게재|발행|작성일|기사\s*날짜|언제\s*(?:쓴|썼|나온|실린)"),
         "en": re.compile(r"\b(?:who|which (?:reporter|journalist|writer))\s+(?:wrote|authored|reported|penned)\b|"
-                         r"\bauthor\b|\bbyline\b|\bwhich (?:outlet|newspaper|publication|media)\b|\bwhat outlet\b|"
+                         r"\bauthor\b|\bbyline\b|\bwhich (?:outlet|newspaper|paper|publication|media)\b|"
+                         r"\bwhat outlet\b|"
                          r"\bpublished (?:by|in|on|when)\b|\bwhen was (?:it|the (?:article|piece|column|op-ed|story)) "
                          r"(?:published|written|posted)\b|\bpublication date\b", re.IGNORECASE),
     },

@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2: 120 + 200 blind questions (sets A, B and E, F); the learned weights were fitted on them.
-- report, report2, report3: 120 + 200 + 200 blind questions (sets C, D; G, H; J, K) by other writers;
-  never used to choose anything (report3 was written after the last change it reports on).
+- tune, tune2, tune3: 120 + 200 + 200 blind questions (sets A, B; E, F; J, K); the learned weights were
+  fitted on them (J, K were first run once as a third report set: benchmarks/questions/README.md).
+- report, report2: 120 + 200 blind questions (sets C, D and G, H) by other writers; never used to
+  choose anything.
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -32,9 +33,9 @@ from assistant.evaluate import read_questions, run, summarize
 SETS = {
     "report": ROOT / "benchmarks/questions/report.jsonl",
     "report2": ROOT / "benchmarks/questions/report2.jsonl",
-    "report3": ROOT / "benchmarks/questions/report3.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
+    "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

@@ -1,6 +1,7 @@
 """Learn the re-ranker's and the quote chooser's weights from a question set with gold evidence spans.
 
-    .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl
+    .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl benchmarks/questions/tune2.jsonl \
+        benchmarks/questions/tune3.jsonl --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
 their passage overlaps the gold evidence; the sentences of those passages by whether they overlap
@@ -10,8 +11,8 @@ cross-validation over questions (mean reciprocal rank of the gold passage on the
 The corpus is the seeds plus real documents of other genres (benchmarks/corpora/train_distractors:
 parliamentary bills and software licences), so that the ranker learns from hard negatives what a
 bigger, mixed archive looks like; a different set of such documents is kept for the robustness
-report. The weights go to assistant/models/{ranker,quote,scope}.json. Only the tune set (and, for
-the decline model, the earlier dev and validation sets) is read here: the report set is never used
+report. The weights go to assistant/models/{ranker,quote,scope}.json. Only the tune sets (and, for
+the decline model, the earlier dev and validation sets) are read here: the report sets are never used
 to choose anything.
 """
 
@@ -32,7 +33,7 @@ from assistant.config import DEFAULT_CORPUS
 from assistant.evaluate import evidence_span, read_questions
 from assistant.quote import QUOTE_FEATURES, QUOTE_MODEL, sentence_features
 from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model
-from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, scope_features
+from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, answered_by_names, scope_features, unrelated
 
 # At most this share of answerable questions may be declined (cross-validated); see train_scope.
 MAX_FALSE_DECLINE = 0.10
@@ -123,15 +124,20 @@ def save(path: Path, names: tuple[str, ...], w, mean, scale, note: dict) -> None
 
 
 def scope_data(assistant: Assistant, paths: list[Path]) -> tuple[np.ndarray, np.ndarray]:
-    """SCOPE_FEATURES of every question after re-ranking, and whether the articles answer it."""
+    """SCOPE_FEATURES of every question the decline model decides (after re-ranking), and whether the
+    articles answer it."""
     load_model.cache_clear()
     rows, labels = [], []
     for path in paths:
         for q in read_questions(path):
             c = assistant.candidates(q.question, list(q.history))
             hits = c.ranked()
-            rows.append(scope_features(c.text, hits, c.index, c.qvec, c.names, c.intent, c.translations,
-                                       followup=c.followup))
+            if c.by_author or answered_by_names(c.text, hits, c.index, c.names, c.intent):
+                continue  # answered without the model: it is fitted on the questions it decides
+            x = scope_features(c.text, hits, c.index, c.qvec, c.names, c.intent, c.translations, followup=c.followup)
+            if unrelated(x):
+                continue  # declined without the model
+            rows.append(x)
             labels.append(float(q.source is not None))
     return np.array(rows), np.array(labels)
 

@@ -283,3 +283,19 @@ def test_names_in_weighs_a_rare_name_above_a_common_one(seed_index):
     assert keys.weight("wonju") > 3 * keys.weight("ai") > 0
     unheard = seed_index.index.names_in("Did Zyxcorp join?")
     assert unheard.weight("zyxcorp") > keys.weight("wonju")  # a name no passage holds weighs most
+
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        pytest.param("which paper ran the hong giwol story?", "honggiwol", id="a-capitalised-run-of-the-corpus"),
+        pytest.param("what did wonju propose", "wonju", id="a-romanised-korean-name-of-the-corpus"),
+    ],
+)
+def test_names_typed_in_lower_case_are_names(seed_index, question, key):
+    assert key in seed_index.index.names_in(question).latin
+
+
+def test_lower_case_words_are_not_names(seed_index):
+    assert seed_index.index.names_in("how did the city train its people").latin == frozenset()

@@ -185,6 +185,7 @@ class Index:
         self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
         self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
         self._authors: dict[str, set[int]] | None = None  # an author's name, in every spelling -> article rows
+        self._single_words: set[str] | None = None
         self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
         self._by_article: np.ndarray | None = None  # passage ids sorted by article row, on demand
         self._sorted_articles: np.ndarray | None = None
@@ -306,6 +307,7 @@ class Index:
         from ..terms import english_terms
 
         keys = question_names(question, self.names)
+        keys = replace(keys, latin=keys.latin | self._typed_in_lower_case(question, keys))
         borrowed = [(name, spellings | set(self.bridge.borrowed(name))) for name, spellings in keys.korean]
         keys = replace(keys, korean=tuple(borrowed))  # 네이버 finds "Naver" by meaning, not by its romanisation
 
@@ -320,6 +322,27 @@ class Index:
         korean = self.bridge.korean_spellings()  # "Wonju" is 원주 in a Korean article
         weights.update({key: idf([*(english_terms(key) or [key]), *korean.get(key, ())]) for key in keys.latin})
         return replace(keys, weights=weights)
+
+    def _typed_in_lower_case(self, question: str, keys: NameKeys) -> frozenset[str]:
+        """Names a question types in lower case ("hong giwol", "wonju"), which only the corpus can tell
+        from other words: runs of two or three words the corpus writes as one capitalised name
+        (honggiwol), and romanisations of the corpus's Korean names (wonju for 원주)."""
+        from ..terms import STOPWORDS
+
+        words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", question)]
+        spelled = {w for w in words if w in self.bridge.korean_spellings()}
+        runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 3) + 1)
+                if not STOPWORDS.intersection(words[i:j])}  # "the city" is no name
+        glued = {run for run in runs if len(run) >= 6 and run in self.names and run not in self._words_known()}
+        found = spelled | glued
+        covered = {s for _, spellings in keys.korean for s in spellings}
+        return frozenset(found - covered - set(keys.latin))
+
+    def _words_known(self) -> set[str]:
+        """Every single word of the corpus's English side (a glued run that is one word names nothing new)."""
+        if self._single_words is None:
+            self._single_words = set(self.bridge.terms.get("en", ()))
+        return self._single_words
 
     def article_words(self, row: int) -> tuple[set[str], str]:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
