@@ -104,8 +104,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
         centrality = float(centralities[i])
         title = float(titles[i])
         if row not in in_article:
-            in_article[row] = name_overlap(question_names, "\n".join((article.title, article.text, article.byline())),
-                                           index.article_words(row))
+            in_article[row] = index.names_in_article(question_names, row)
         rows[i] = (
             hit.score / top_fused,
             hit.dense or 0.0,

@@ -176,10 +176,7 @@ def identified(hits: Sequence[Hit], index: Index, names: NameKeys) -> bool:
     """The first hit's article mentions every name of the question, and the corpus knows them all."""
     if not hits or not names:
         return False
-    row = index.article_row(hits[0].passage_id)
-    article = index.articles[row]
-    text = "\n".join((article.title, article.text, article.byline()))
-    return name_overlap(names, text, index.article_words(row)) >= 1.0
+    return index.names_in_article(names, index.article_row(hits[0].passage_id)) >= 1.0
 
 
 def answered_by_names(question: str, hits: Sequence[Hit], index: Index, names: NameKeys, intent: Intent) -> bool:

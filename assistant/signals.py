@@ -168,7 +168,7 @@ class NameKeys:
 
     korean: tuple[tuple[str, frozenset[str]], ...] = ()
     latin: frozenset[str] = frozenset()  # lower-cased; spellings of the Korean names are not repeated here
-    # How much each name (a Korean name or a Latin key) says, by its rarity in the corpus (Index.weigh_names):
+    # How much each name (a Korean name or a Latin key) says, by its rarity in the corpus (Index.names_in):
     # "Wonju", in one article, says more about where an answer is than "AI", in all of them. 1.0 when unweighed.
     weights: Mapping[str, float] = field(default_factory=dict, compare=False)
 

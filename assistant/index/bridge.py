@@ -103,7 +103,7 @@ class Bridge:
 
     def _romanised(self, name: str) -> bool:
         """Whether the English side of the corpus spells this Korean name (광주 -> gwangju)."""
-        return not romanizations(name).isdisjoint(self._english_terms())
+        return not romanizations(name).isdisjoint(self.english_vocabulary())
 
     def borrowed(self, name: str) -> tuple[str, ...]:
         """The English words a Korean name no romanisation finds was translated to (after `encode`)."""
@@ -118,7 +118,7 @@ class Bridge:
             return list(dict.fromkeys(name for key in keys for name in sorted(spelled.get(key, ()))))
         if question_language != "ko" or "en" not in self.terms:
             return []
-        english = self._english_terms()
+        english = self.english_vocabulary()
         out = []
         for name in korean_names_in(question, self.known_names):
             out.extend(sorted(romanizations(name) & english)[:2])
@@ -130,7 +130,8 @@ class Bridge:
             self._spelled = spelled_as((name, name) for name in self.korean_names)
         return self._spelled
 
-    def _english_terms(self) -> set[str]:
+    def english_vocabulary(self) -> set[str]:
+        """The corpus's English index terms (stems), as a set."""
         if self._english is None:
             self._english = set(self.terms.get("en", ()))
         return self._english

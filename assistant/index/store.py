@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import time
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,7 +185,6 @@ class Index:
         self._centroids: dict[int, np.ndarray] = {}  # article row -> mean passage vector, computed on demand
         self._words: dict[int, tuple[set[str], str]] = {}  # article row -> its Latin words, on demand
         self._authors: dict[str, set[int]] | None = None  # an author's name, in every spelling -> article rows
-        self._single_words: set[str] | None = None
         self._signals: dict[int, object] = {}  # passage id -> signals.TextSignals, on demand (bounded)
         self._by_article: np.ndarray | None = None  # passage ids sorted by article row, on demand
         self._sorted_articles: np.ndarray | None = None
@@ -303,25 +302,30 @@ class Index:
         """The names a question mentions (signals.question_names, with the corpus's name keys), each weighted
         by its rarity: the BM25 idf of its most frequent spelling the corpus uses (a name no passage holds
         weighs most)."""
-        from ..signals import question_names
+        from ..signals import NameKeys, question_names
         from ..terms import english_terms
 
-        keys = question_names(question, self.names)
-        keys = replace(keys, latin=keys.latin | self._typed_in_lower_case(question, keys))
-        borrowed = [(name, spellings | set(self.bridge.borrowed(name))) for name, spellings in keys.korean]
-        keys = replace(keys, korean=tuple(borrowed))  # 네이버 finds "Naver" by meaning, not by its romanisation
-
+        asked = question_names(question, self.names)
+        latin = asked.latin | self._typed_in_lower_case(question, asked)
+        # 네이버 finds "Naver" by meaning, not by its romanisation
+        korean = tuple((name, spellings | set(self.bridge.borrowed(name))) for name, spellings in asked.korean)
         n = len(self)
 
         def idf(forms: list[str]) -> float:
             df = max((len(self.lexical.passages_with(t)) for t in forms), default=0)
             return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-        weights = {name: idf([name, *(s for s in spellings if self.lexical.knows(s))])
-                   for name, spellings in keys.korean}
-        korean = self.bridge.korean_spellings()  # "Wonju" is 원주 in a Korean article
-        weights.update({key: idf([*(english_terms(key) or [key]), *korean.get(key, ())]) for key in keys.latin})
-        return replace(keys, weights=weights)
+        weights = {name: idf([name, *(s for s in spellings if self.lexical.knows(s))]) for name, spellings in korean}
+        spelled = self.bridge.korean_spellings()  # "Wonju" is 원주 in a Korean article
+        weights.update({key: idf([*(english_terms(key) or [key]), *spelled.get(key, ())]) for key in latin})
+        return NameKeys(korean, latin, weights)
+
+    def names_in_article(self, names: NameKeys, row: int) -> float:
+        """name_overlap of the question's names with an article: its title, text and byline."""
+        from ..signals import name_overlap
+
+        article = self.articles[row]
+        return name_overlap(names, "\n".join((article.title, article.text, article.byline())), self.article_words(row))
 
     def _typed_in_lower_case(self, question: str, keys: NameKeys) -> frozenset[str]:
         """Names a question types in lower case ("hong giwol", "wonju"), which only the corpus can tell
@@ -333,16 +337,11 @@ class Index:
         spelled = {w for w in words if w in self.bridge.korean_spellings()}
         runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 3) + 1)
                 if not STOPWORDS.intersection(words[i:j])}  # "the city" is no name
-        glued = {run for run in runs if len(run) >= 6 and run in self.names and run not in self._words_known()}
+        glued = {run for run in runs if len(run) >= 6 and run in self.names
+                 and run not in self.bridge.english_vocabulary()}  # a one-word run names nothing new
         found = spelled | glued
         covered = {s for _, spellings in keys.korean for s in spellings}
         return frozenset(found - covered - set(keys.latin))
-
-    def _words_known(self) -> set[str]:
-        """Every single word of the corpus's English side (a glued run that is one word names nothing new)."""
-        if self._single_words is None:
-            self._single_words = set(self.bridge.terms.get("en", ()))
-        return self._single_words
 
     def article_words(self, row: int) -> tuple[set[str], str]:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
