@@ -97,9 +97,13 @@ def has_speech(text: str) -> bool:
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def is_heading(text: str) -> bool:
-    """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one."""
-    stripped = text.strip()
-    return len(stripped) <= HEADING_CHARS and not TERMINAL.search(stripped)
+    """A headline or sub-heading: short and not ended like a sentence. It points at an answer; it is not one.
+
+    A passage of several lines is a heading when every line is: a headline over its sub-headline (the
+    title block of a scraped page) holds no more of an answer than either line alone.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(len(line) <= HEADING_CHARS and not TERMINAL.search(line) for line in lines)
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)

@@ -90,6 +90,9 @@ HEADINGS = [
     ("ko-sentence-no-period", "센터를 짓겠다고 밝혔다", False),
     ("ko-sentence", "광주시는 발표했다.", False),
     ("too-long", "Harbor city opens robotics laboratory " * 3, False),
+    ("headline-over-subheadline", "Harbor city opens robotics lab\n\nMayor promises 300 jobs by 2030", True),
+    ("headline-over-body", "Harbor city opens robotics lab\n\nThe mayor promised 300 jobs by 2030.", False),
+    ("pull-quote-lines-then-sentence", "산업 모델은\n\n전략적이고 개방적이며,\n\n구체적일 때 가능성이 높다.", False),
 ]
 
 
