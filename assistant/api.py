@@ -27,6 +27,7 @@ from .rerank import rerank
 from .scope import decide
 from .search import retrieve
 from .signals import NameKeys, name_overlap
+from .terms import tokenize
 from .timing import Stopwatch, stage
 
 Progress = Callable[[str, int, int], None]
@@ -308,11 +309,14 @@ class Assistant:
         if authored:  # "Who is Kim Jang-gi?": the article by that author (the best matching one)
             best = next((h for h in hits if index.article_row(h.passage_id) in authored), None)
             focus = index.article_row(best.passage_id) if best else authored[0]
+        if turn.context and not tokenize(turn.question):  # "어디어디?", "왜?": no words of its own to rank by
+            own_vec, own_translations = qvec, translations
         if focus is not None:  # the article's passages searched by the question's own words
             scope = index.passages_of_articles([focus])
             if allowed is not None:
                 scope = np.intersect1d(scope, allowed)
-            inside = retrieve(index, own_vec, turn.question, language_of(turn.question), candidates=n,
+            words = turn.question if own_vec is not qvec else text
+            inside = retrieve(index, own_vec, words, language_of(words), candidates=n,
                               allowed=scope, translations=own_translations, filters=filters)
             seen = {h.passage_id for h in inside}
             hits = inside + [h for h in hits if h.passage_id not in seen]

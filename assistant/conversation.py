@@ -3,9 +3,9 @@
 "그럼 시장은 뭐라고 했어?" after "광주 AI 선포식에 몇 명 왔어?" is about the ceremony; searched alone it
 is about any mayor. A question is a follow-up when it leans on what came before: it opens with a
 connective (그럼, 그래서, "and", "what about"), points back with a demonstrative (그거, 거기, 그 사람,
-"it", "they", "that"), or is too short to stand alone. A follow-up is searched together with the
-earlier question it continues (itself resolved the same way); a self-contained question is left
-alone, whatever the history.
+"it", "they", "that"), asks for an item of a list without naming the list ("두 번째는?", "the first
+one"), or is too short to stand alone. A follow-up is searched together with the earlier question it
+continues (itself resolved the same way); a self-contained question is left alone, whatever the history.
 
 A follow-up's vector leans towards its own words: the context steers the search to the right article
 and passage, the question picks what is asked of it.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .config import MAX_QUESTION_CHARS
 from .language import has_hangul
 from .names import ENGLISH_NAME
-from .signals import question_names
+from .signals import question_names, question_ordinal
 from .terms import analyze, tokenize
 
 # Question words in Korean are pronouns too (뭐, 누구); only these point back at something said before.
@@ -43,6 +43,9 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,5}")
 BACK_REFERENCE_WORDS = 3  # a back-reference among a question's first words points before it ("그중에 ...")
 ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
                              "ones former latter".split())
+# "the first one", "that one", "the other ones": a pronoun standing for something named before.
+ENGLISH_ONE = re.compile(r"\b(?:first|second|third|fourth|fifth|last|next|other|same|that|this|which)\s+ones?\b",
+                         re.IGNORECASE)
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
 REACH_BACK = 4  # earlier questions a chain of follow-ups can reach back through
 
@@ -68,6 +71,8 @@ def leans_on_history(question: str) -> bool:
         return True
     if question_names(question):
         return False
+    if (not korean and ENGLISH_ONE.search(question)) or question_ordinal(question) is not None:
+        return True  # "두 번째 제안은?", "what's the third point?": an item of a list given before
     if korean:
         points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:

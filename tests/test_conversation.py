@@ -61,6 +61,10 @@ LEANS = [
     ("en-pointer-it-lower", "who wrote it?"),
     ("en-pointer-they-it", "Did they finish it?"),
     # English short questions
+    ("en-one-first", "What does the first one actually involve?"),
+    ("en-one-that", "How big is that one?"),
+    ("ko-list-item", "두 번째 제안은 뭐야?"),
+    ("en-list-item", "What is the third recommendation?"),
     ("en-short-when", "When?"),
     ("en-short-who", "Who?"),
     ("en-short-why", "Why?"),
@@ -82,6 +86,8 @@ STANDS_ALONE = [
     ("ko-back-reference-later-in-the-question", "광주시와 협약한 기업 수와 그중 실제로 광주에 온 기업 수는?"),
     ("en-named-person-pointed-at", "Did he say Gwangju needs the AI computing centre?"),
     ("en-too-closer-named", "Is Naver Cloud part of the Wonju alliance too?"),
+    ("en-which-one-named", "With how many groups did Gwangju sign an MOU, and which one is named?"),
+    ("ko-list-item-named", "김장기 박사의 두 번째 제안은 뭐야?"),
 ]
 
 

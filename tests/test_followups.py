@@ -49,6 +49,15 @@ def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
     assert hits[0].score == 1.0
 
 
+def test_followup_without_words_of_its_own_ranks_by_the_conversation(seed_index):
+    found = seed_index.candidates("어디서?", history=[CEREMONY])  # nothing to rank the article's passages by
+    gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
+    assert found.followup and found.focus == gwangju
+    assert found.focus_vec is found.qvec  # the conversation's vector, not that of "어디서?" alone
+    with_words = seed_index.candidates("시장은 어디서?", history=[CEREMONY])
+    assert with_words.focus_vec is not with_words.qvec  # a question with words of its own ranks by them
+
+
 def test_followup_that_names_something_else_leaves_the_article(seed_index):
     found = seed_index.candidates("And what does the Wonju alliance column propose?", history=[CEREMONY])
     assert found.followup and found.focus is None  # no passage of the ceremony story mentions Wonju
