@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 QUOTE_MODEL = MODEL.with_name("quote.json")
 LEXICAL_BONUS = 0.15  # share of question terms found in the sentence, as a tie-breaker (without a model)
 EXTEND_MARGIN = 0.03  # a neighbouring sentence nearly as good joins the quote
+MIN_QUOTE_WORDS = 3  # a quote of fewer words ("그렇다.", "Yes, indeed.") says nothing alone: a neighbour joins it
 # A citation whose re-ranked score is below this share of the best one's is related reading, not an
 # answer: on the tune set it keeps 91% of the citations holding the gold evidence and labels 44% of
 # the others as related.
@@ -92,6 +93,11 @@ def choose_quote(
         runner = max(neighbours, key=lambda i: scores[i])
         if scores[runner] >= scores[best] - EXTEND_MARGIN:
             lo, hi = min(best, runner), max(best, runner)
+    whole = (0, len(sents) - 1)
+    while len(article_text[sents[lo].start : sents[hi].end].split()) < MIN_QUOTE_WORDS and (lo, hi) != whole:
+        after = scores[hi + 1] if hi + 1 < len(sents) else -np.inf
+        before = scores[lo - 1] if lo > 0 else -np.inf
+        lo, hi = (lo, hi + 1) if after >= before else (lo - 1, hi)
     return sents[lo].start, sents[hi].end
 
 

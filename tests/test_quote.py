@@ -12,7 +12,7 @@ import pytest
 
 import assistant.quote as quote
 from assistant.intent import intent_of
-from assistant.quote import EXTEND_MARGIN, LEXICAL_BONUS, choose_quote
+from assistant.quote import EXTEND_MARGIN, LEXICAL_BONUS, MIN_QUOTE_WORDS, choose_quote
 from assistant.records import Passage, Sentence
 from assistant.terms import kiwi
 
@@ -108,6 +108,14 @@ KOREAN = [
         # "companies" in the sentence, so sentence 3 gets no bonus and sentence 0 keeps the quote.
         pytest.param(ENGLISH, [0.82, 0.1, 0.1, 0.80], "Which companies?", [0], id="ies-plural-stem-not-matched"),
         pytest.param(ENGLISH, [0.82, 0.1, 0.1, 0.80], "Which shipping?", [3], id="ing-stem-matched"),
+        # A two-word sentence says nothing alone: its better neighbour joins it, however far behind.
+        pytest.param([ENGLISH[0], "Indeed so.", *ENGLISH[1:]], [0.1, 0.9, 0.5, 0.2, 0.1], "What is happening?",
+                     [1, 2], id="too-short-joins-the-better-next-neighbour"),
+        pytest.param([ENGLISH[0], "Indeed so.", *ENGLISH[1:]], [0.5, 0.9, 0.2, 0.2, 0.1], "What is happening?",
+                     [0, 1], id="too-short-joins-the-better-previous-neighbour"),
+        pytest.param(["그렇다.", *KOREAN[1:]], [0.9, 0.1, 0.2], "무엇이 궁금한가?", [0, 1],
+                     id="too-short-korean-first-sentence-joins-the-next"),
+        pytest.param(["Indeed so."], [0.9], "What is happening?", [0], id="too-short-alone-is-quoted"),
     ],
 )
 def test_choose_quote(sentences, cosines, question, expected):
@@ -125,6 +133,7 @@ def test_table_margins_match_the_constants():
     """The rows above are laid out for these values; a change here means re-reading the table."""
     assert pytest.approx(0.15) == LEXICAL_BONUS
     assert pytest.approx(0.03) == EXTEND_MARGIN
+    assert MIN_QUOTE_WORDS == 3
 
 
 def test_passage_without_sentences_is_quoted_whole():
