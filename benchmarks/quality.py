@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, tune3: 120 + 200 + 200 blind questions (sets A, B; E, F; J, K); the learned weights were
-  fitted on them (J, K were first run once as a third report set: benchmarks/questions/README.md).
+- tune, tune2, tune3, tune4: 120 + 200 + 200 + 100 blind questions (sets A, B; E, F; J, K; L); the
+  learned weights were fitted on them (J, K and L were first run once as fresh sets:
+  benchmarks/questions/README.md).
 - report, report2: 120 + 200 blind questions (sets C, D and G, H) by other writers; never used to
   choose anything.
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
@@ -36,6 +37,7 @@ SETS = {
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
+    "tune4": ROOT / "benchmarks/questions/tune4.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

@@ -1,7 +1,8 @@
 """Learn the re-ranker's and the quote chooser's weights from a question set with gold evidence spans.
 
     .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl benchmarks/questions/tune2.jsonl \
-        benchmarks/questions/tune3.jsonl --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
+        benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl \
+        --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
 their passage overlaps the gold evidence; the sentences of those passages by whether they overlap
