@@ -16,9 +16,9 @@ from .signals import figure_kinds, has_number, question_ordinal
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
         "ko": re.compile(r"얼마|몇\s*(?:명|개|곳|%|퍼|프로|억|조|만|원|배|년|차|위|건|호|기수)?|"
-                         r"규모|액수|금액|비율|비중|퍼센트|예산|사업비|인원|수치"),
-        "en": re.compile(r"\bhow (?:much|many|large|big)\b|\bwhat (?:share|percentage|proportion|amount|number|"
-                         r"budget|size|scale)\b|\bnumber of\b|\bpercent", re.IGNORECASE),
+                         r"규모|액수|금액|비율|비중|퍼센트|예산|사업비|인원|수치|나이|연세|면적|넓이"),
+        "en": re.compile(r"\bhow (?:much|many|large|big|old)\b|\bwhat (?:share|percentage|proportion|amount|number|"
+                         r"budget|size|scale|age|area)\b|\bnumber of\b|\bpercent", re.IGNORECASE),
     },
     "when": {
         "ko": re.compile(r"언제|며칠|몇\s*(?:월|일|년도)|날짜|시기|일정"),
@@ -78,6 +78,15 @@ FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
         "ko": re.compile(r"비율|비중|몇\s*(?:%|퍼|프로)|퍼센트"),
         "en": re.compile(r"\bpercent|\brate\b|\bshare\b|\bproportion", re.IGNORECASE),
     },
+    "age": {
+        "ko": re.compile(r"나이|몇\s*살|연세"),
+        "en": re.compile(r"\bhow old\b|\bage\b", re.IGNORECASE),
+    },
+    "area": {
+        "ko": re.compile(r"면적|넓이|몇\s*(?:평|제곱|㎡|헥타르)"),
+        "en": re.compile(r"\barea\b|\bsquare (?:met|kilomet|feet|mile)|\bhectare|\bacre|\bhow (?:big|large) is the "
+                         r"(?:site|plot|land|area)\b", re.IGNORECASE),
+    },
     "rank": {
         "ko": re.compile(r"몇\s*위|순위|등수"),
         "en": re.compile(r"\brank|\bwhat place\b|\bposition\b", re.IGNORECASE),
@@ -91,14 +100,15 @@ class Intent:
 
     kinds: frozenset[str]
     ordinal: int | None = None  # the item of a list the question asks for ("the second proposal")
-    figures: frozenset[str] = frozenset()  # for a figure question: money, count, percent or rank, when it says
+    figures: frozenset[str] = frozenset()  # for a figure question: money, count, percent, age, area or rank
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
 
     def figure_in(self, text: str, number: bool | None = None) -> bool:
         """The question wants a figure and text states one: of the kind asked when the question says
-        (a sum, a count, a share, a rank), else any number (number: whether text holds one, if known)."""
+        (a sum, a count, a share, an age, an area, a rank), else any number (number: whether text holds
+        one, if known)."""
         if not self.wants("figure"):
             return False
         if self.figures:

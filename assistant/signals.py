@@ -50,6 +50,10 @@ FIGURE_KINDS = {
                         r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                         r"thousands?)\s+(?:[a-z-]+\s+)?[a-z]+s\b", re.IGNORECASE),
     "percent": re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|percent)", re.IGNORECASE),
+    "age": re.compile(r"\d+\s*(?:세|살)(?![가-힣])|\baged \d+|\b\d+[- ]years?[- ]old\b", re.IGNORECASE),
+    "area": re.compile(r"\d[\d,.]*\s*(?:만|천)?\s*(?:㎡|㎢|m2|m²|km2|km²|평(?:(?![가-힣])|(?=[에의은이을과]))|헥타르|"
+                       r"ha\b|hectares?|acres?|"
+                       r"square (?:met|kilomet|feet|mile))", re.IGNORECASE),
     "rank": re.compile(r"\d+\s*위|\b\d+(?:st|nd|rd|th)\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
                        r"ninth|tenth)\b[^.]{0,20}\b(?:place|largest|biggest|rank)|\branks?\b", re.IGNORECASE),
 }

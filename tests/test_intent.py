@@ -147,7 +147,11 @@ def test_intent_wants_reads_its_kinds():
         ("졸업생 취업 비율은?", {"percent"}),
         ("What percentage of firms use AI?", {"percent"}),
         ("한국 AI 시장 세계 몇 위야", {"rank"}),
-        ("How big is the complex?", set()),  # a figure, of no kind it names
+        ("시장 나이 몇 살이야?", {"age"}),
+        ("How old is the councillor?", {"age"}),
+        ("집적단지 부지 면적은 몇 제곱미터야?", {"area"}),
+        ("How big is the plot for the data centre?", {"area"}),
+        ("How big is the complex?", set()),  # a figure, of no kind it names (a sum? an area?)
         ("Who spoke at the forum?", set()),  # not a figure question at all
     ],
 )

@@ -289,6 +289,11 @@ def test_a_korean_question_finds_an_english_list_item():
         ("Only 46.4% of graduates stayed.", {"percent"}),
         ("South Korea ranks sixth in the world.", {"rank"}),
         ("세계 6위 수준이다.", {"rank"}),
+        ("김 의원(54세)은 이렇게 말했다.", {"age"}),
+        ("The mayor, aged 61, spoke first.", {"age"}),
+        ("The lab will sit on 46,200㎡ of land.", {"area"}),
+        ("부지 3만 평에 단지를 짓는다.", {"area"}),
+        ("10세대가 입주했다.", {"count"}),  # 세대 (households) is a count, not an age
         ("The alliance was declared in spring.", set()),
     ],
 )
