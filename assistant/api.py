@@ -14,7 +14,7 @@ from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
 from .conversation import Turn, resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
 from .errors import AssistantError, IndexFormatError, IndexUnusableError, InputError
-from .fuse import diversify
+from .fuse import LEXICAL_WEIGHT, diversify
 from .index import build as builder
 from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
@@ -23,9 +23,9 @@ from .language import language_of
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
-from .rerank import rerank
+from .rerank import CANDIDATES, rerank
 from .scope import decide
-from .search import retrieve
+from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
 from .terms import tokenize
 from .timing import Stopwatch, stage
@@ -38,6 +38,8 @@ DIVERSITY_DECAY = 0.7
 CONTEXT_WEIGHT = 0.35
 # A focused follow-up's hits from other articles score at most this share of its article's last hit.
 RELATED_SHARE = 0.5
+# A summary question's candidates hold the leads of the articles of this many first hits.
+LEAD_ARTICLES = 10
 
 
 @dataclass(frozen=True)
@@ -299,6 +301,8 @@ class Assistant:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
         hits = retrieve(index, qvec, text, language, candidates=n, allowed=allowed, translations=translations,
                         watch=watch, filters=filters)
+        if intent.wants("summary"):
+            hits = _with_leads(index, hits, qvec, allowed)
         focus = None
         if turn.context:
             with stage(watch, "follow-up"):
@@ -326,6 +330,26 @@ class Assistant:
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
+
+
+def _with_leads(index: store.Index, hits: list[Hit], qvec: np.ndarray, allowed: np.ndarray | None) -> list[Hit]:
+    """A summary question's candidates with the lead of each article among the first ones: an article's
+    gist is in its lead, which may share no word with "요약해줘" or "tl;dr" (scored by its similarity,
+    with no lexical evidence)."""
+    rows = list(dict.fromkeys(index.article_row(h.passage_id) for h in hits[:LEAD_ARTICLES]))
+    head = {h.passage_id for h in hits[:CANDIDATES]}
+    leads = [pid for pid in (index.lead_of(row) for row in rows) if pid is not None and pid not in head
+             and (allowed is None or pid in allowed)]
+    if not leads:
+        return hits
+    found = {h.passage_id: h for h in hits[CANDIDATES:] if h.passage_id in leads}  # further down: moved up
+    top_dense = max((h.dense or 0.0 for h in hits), default=0.0) or 1.0
+    dense = dense_scores(index, qvec, [pid for pid in leads if pid not in found])
+    added = [found.get(pid) or Hit(pid, (1 - LEXICAL_WEIGHT) * dense[pid] / top_dense, dense[pid], None)
+             for pid in leads]
+    rest = [h for h in hits if h.passage_id not in found]
+    cut = CANDIDATES - len(added)
+    return sorted(rest[:cut] + added, key=lambda h: -h.score) + rest[cut:]
 
 
 def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_translations: list[str], n: int,

@@ -45,6 +45,7 @@ FEATURES = (
     "person_match",
     "summary_central",  # a summary question and a central passage
     "summary_lead",  # a summary question and an early passage
+    "summary_first",  # a summary question and its article's lead (first passage that is not a heading)
     "title",  # cosine of the question with the article's headline
     "meta_title",  # the same, for a question about the article itself (its author, outlet, date)
     "ordinal_match",  # the question asks for a list's n-th item and a sentence of the passage starts it
@@ -122,6 +123,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             float(wants("who") and signals.person),
             centrality if wants("summary") else 0.0,
             (1 - position) if wants("summary") else 0.0,
+            float(wants("summary") and index.lead_of(row) == pid),
             title,
             title if wants("meta") else 0.0,
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),

@@ -277,3 +277,32 @@ def test_a_figure_question_of_no_named_kind_matches_any_number(ranked_index):
     numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
     assert c.intent.wants("figure") and not c.intent.figures
     assert np.array_equal(x[:, rerank.FEATURES.index("figure_match")], numbers)
+
+
+# ---- summary questions: the article's lead ----------------------------------------------------
+
+COLUMN = "003_bd417f7486c5be64.txt"  # the Korean column; its first passage is a pull quote, not a heading
+
+
+def test_the_lead_is_the_first_passage_that_is_not_a_heading(seed_index):
+    index = seed_index.index
+    for row, article in enumerate(index.articles):
+        pids = [int(p) for p in index.passages_of_article(row)]
+        lead = index.lead_of(row)
+        assert lead in pids and not index.signals(lead).heading
+        assert all(index.signals(p).heading for p in pids[: pids.index(lead)])
+    assert any(index.signals(int(index.passages_of_article(row)[0])).heading for row in range(len(index.articles)))
+
+
+@pytest.mark.parametrize("question", ["원주 AI 얼라이언스 칼럼 세 줄 요약해줘", "tl;dr of the Wonju alliance column?"])
+def test_a_summary_question_ranks_the_leads_of_its_articles(seed_index, question):
+    found = seed_index.candidates(question)
+    index = found.index
+    assert found.intent.wants("summary")
+    rows = {index.article_row(h.passage_id) for h in found.hits[:10]}
+    head = {h.passage_id for h in found.hits[:CANDIDATES]}
+    assert all(index.lead_of(row) in head for row in rows)  # each article's gist is re-ranked
+    assert len({h.passage_id for h in found.hits}) == len(found.hits)  # moved up, not repeated
+    column = next(i for i, a in enumerate(index.articles) if a.source == COLUMN)
+    assert index.article_row(found.ranked()[0].passage_id) == column
+

@@ -286,6 +286,11 @@ class Index:
         lo, hi = np.searchsorted(self._sorted_articles, [row, row + 1])
         return self._by_article[lo:hi]
 
+    def lead_of(self, row: int) -> int | None:
+        """An article's lead: its first passage that is not a heading (news puts its gist there)."""
+        pids = self.passages_of_article(row)
+        return next((int(p) for p in pids if not self.signals(int(p)).heading), int(pids[0]) if len(pids) else None)
+
     def passages_of_articles(self, article_rows: list[int]) -> np.ndarray:
         return np.flatnonzero(np.isin(self.passages.article, np.asarray(article_rows, dtype=np.int32)))
 
