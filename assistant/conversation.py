@@ -3,8 +3,9 @@
 "그럼 시장은 뭐라고 했어?" after "광주 AI 선포식에 몇 명 왔어?" is about the ceremony; searched alone it
 is about any mayor. A question is a follow-up when it leans on what came before: it opens with a
 connective (그럼, 그래서, "and", "what about"), points back with a demonstrative (그거, 거기, 그 사람,
-"it", "they", "that"), asks for an item of a list without naming the list ("두 번째는?", "the first
-one"), or is too short to stand alone. A follow-up is searched together with the earlier question it
+"it", "they", "that", "the article"), asks for an item of a list without naming the list ("두 번째는?",
+"the first one"), names a new topic and asks nothing of it ("중국은?", "원주는 어때?"), or is too short
+to stand alone. A follow-up is searched together with the earlier question it
 continues (itself resolved the same way); a self-contained question is left alone, whatever the history.
 
 A follow-up's vector leans towards its own words: the context steers the search to the right article
@@ -43,6 +44,11 @@ ACRONYM = re.compile(r"[A-Z0-9]{2,5}")
 BACK_REFERENCE_WORDS = 3  # a back-reference among a question's first words points before it ("그중에 ...")
 ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
                              "ones former latter".split())
+# "according to the piece", "who wrote the article?": the article the conversation is about.
+ENGLISH_DOCUMENT = re.compile(r"\bthe (?:article|piece|column|story|op-?ed|report|writer|author|columnist|reporter)\b",
+                              re.IGNORECASE)
+# "어때", "어떻습니까": all that may follow "X는" in "what about X" ("원주는 어때?", "중국의 경우는 어떻습니까?").
+KOREAN_HOW_ABOUT = frozenset({"어떻", "어떠하", "어떠"})
 # "the first one", "that one", "the other ones": a pronoun standing for something named before.
 ENGLISH_ONE = re.compile(r"\b(?:first|second|third|fourth|fifth|last|next|other|same|that|this|which)\s+ones?\b",
                          re.IGNORECASE)
@@ -63,6 +69,8 @@ def leans_on_history(question: str) -> bool:
         return True  # 그럼, 그래서, 근데, 그렇다면
     if not korean and (ENGLISH_OPENERS.match(question) or ENGLISH_CLOSERS.search(question)):
         return True  # "and", "what about"; "... then?"
+    if korean and len(tokenize(question)) < MIN_TERMS and _what_about(morphemes):
+        return True  # "중국은?", "미국도?", "원주는 어때?": a name and nothing asked of it ("광주 AI 예산은?" asks)
     opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
     if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
         return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
@@ -71,13 +79,26 @@ def leans_on_history(question: str) -> bool:
         return True
     if question_names(question):
         return False
-    if (not korean and ENGLISH_ONE.search(question)) or question_ordinal(question) is not None:
+    if not korean and (ENGLISH_ONE.search(question) or ENGLISH_DOCUMENT.search(question)):
+        return True
+    if question_ordinal(question) is not None:
         return True  # "두 번째 제안은?", "what's the third point?": an item of a list given before
     if korean:
         points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:
         points = bool(words & ENGLISH_POINTERS)
     return points or len(tokenize(question)) < MIN_TERMS
+
+
+def _what_about(morphemes: tuple[tuple[str, str], ...]) -> bool:
+    """A Korean question that ends on a topic particle ("중국은?", "미국도?"), or on one followed by
+    nothing but "how is it" ("원주는 어때?"): it asks what was asked before, of another topic."""
+    words = [(form, tag) for form, tag in morphemes if not tag.startswith("S")]  # no punctuation or symbols
+    last = max((i for i, (_, tag) in enumerate(words) if tag == "JX"), default=None)
+    if last is None or last == 0 or not words[last - 1][1].startswith(("N", "SL", "SH", "SN")):
+        return False  # the polite 요 after an ending ("뭔가요?") is tagged a particle too
+    rest = words[last + 1 :]
+    return not rest or (rest[0][0] in KOREAN_HOW_ABOUT and all(tag.startswith("E") for _, tag in rest[1:]))
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,12 @@ LEANS = [
     ("en-pointer-they-it", "Did they finish it?"),
     # English short questions
     ("en-one-first", "What does the first one actually involve?"),
+    ("en-the-piece", "What should the cooperation produce, according to the piece?"),
+    ("en-the-author", "Who does the author blame?"),
+    ("ko-what-about-name", "중국은?"),
+    ("ko-what-about-also", "그럼 미국도?"),
+    ("ko-what-about-how", "원주는 어때?"),
+    ("ko-what-about-case", "중국의 경우는 어떻습니까?"),
     ("en-one-that", "How big is that one?"),
     ("ko-list-item", "두 번째 제안은 뭐야?"),
     ("en-list-item", "What is the third recommendation?"),
@@ -87,6 +93,10 @@ STANDS_ALONE = [
     ("en-named-person-pointed-at", "Did he say Gwangju needs the AI computing centre?"),
     ("en-too-closer-named", "Is Naver Cloud part of the Wonju alliance too?"),
     ("en-which-one-named", "With how many groups did Gwangju sign an MOU, and which one is named?"),
+    ("en-the-article-named", "Who wrote the article on the Wonju alliance?"),
+    ("ko-polite-yo-after-ending", "국가 AI 컴퓨팅센터 사업 규모가 얼마나 되는 건가요?"),
+    ("ko-topic-then-question", "중국은 AI에 얼마를 투자한다고 했어?"),
+    ("ko-noun-phrase-question", "광주 AI 선포식 참석자 수는?"),
     ("ko-list-item-named", "김장기 박사의 두 번째 제안은 뭐야?"),
 ]
 
