@@ -286,7 +286,7 @@ COLUMN = "003_bd417f7486c5be64.txt"  # the Korean column; its first passage is a
 
 def test_the_lead_is_the_first_passage_that_is_not_a_heading(seed_index):
     index = seed_index.index
-    for row, article in enumerate(index.articles):
+    for row in range(len(index.articles)):
         pids = [int(p) for p in index.passages_of_article(row)]
         lead = index.lead_of(row)
         assert lead in pids and not index.signals(lead).heading
