@@ -74,6 +74,14 @@ FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
         "ko": re.compile(r"몇\s*(?:명|개|곳|군데|건|사|社)|인원|얼마나\s*많"),
         "en": re.compile(r"\bhow many\b|\bnumber of\b", re.IGNORECASE),
     },
+    "people": {
+        "ko": re.compile(r"몇\s*명|인원|참석자\s*수|참가자\s*수|사람\s*(?:수|몇)"),
+        "en": re.compile(r"\bhow many (?:[A-Za-z-]+\s+)?(?:people|persons|attendees|participants|residents|"
+                         r"citizens|students|graduates|experts|professionals|specialists|workers|employees|members|"
+                         r"officials|visitors)\b|"
+                         r"\bnumber of (?:people|attendees|participants|graduates|experts|specialists|workers)\b",
+                         re.IGNORECASE),
+    },
     "percent": {
         "ko": re.compile(r"비율|비중|몇\s*(?:%|퍼|프로)|퍼센트"),
         "en": re.compile(r"\bpercent|\brate\b|\bshare\b|\bproportion", re.IGNORECASE),
@@ -100,14 +108,14 @@ class Intent:
 
     kinds: frozenset[str]
     ordinal: int | None = None  # the item of a list the question asks for ("the second proposal")
-    figures: frozenset[str] = frozenset()  # for a figure question: money, count, percent, age, area or rank
+    figures: frozenset[str] = frozenset()  # for a figure question: money, count, people, percent, age, area, rank
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
 
     def figure_in(self, text: str, number: bool | None = None) -> bool:
         """The question wants a figure and text states one: of the kind asked when the question says
-        (a sum, a count, a share, an age, an area, a rank), else any number (number: whether text holds
+        (a sum, a count, of people too, a share, an age, an area, a rank), else any number (number: whether text holds
         one, if known)."""
         if not self.wants("figure"):
             return False

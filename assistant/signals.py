@@ -50,6 +50,11 @@ FIGURE_KINDS = {
                         r"\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                         r"thousands?)\s+(?:[a-z-]+\s+)?[a-z]+s\b", re.IGNORECASE),
     "percent": re.compile(r"\d[\d,.]*\s*(?:%|퍼센트|percent)", re.IGNORECASE),
+    # a count of people: "700 people", "5,150 AI experts", "참석자 700명"
+    "people": re.compile(r"\d[\d,]*\s*(?:만\s*)?명|\b(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"dozens?|hundreds?|thousands?)\s+(?:[a-z-]+\s+)?(?:people|persons|attendees|participants|"
+                         r"residents|citizens|students|graduates|experts|professionals|specialists|workers|employees|"
+                         r"members|officials|visitors)\b", re.IGNORECASE),
     "age": re.compile(r"\d+\s*(?:세|살)(?![가-힣])|\baged \d+|\b\d+[- ]years?[- ]old\b", re.IGNORECASE),
     "area": re.compile(r"\d[\d,.]*\s*(?:만|천)?\s*(?:㎡|㎢|m2|m²|km2|km²|평(?:(?![가-힣])|(?=[에의은이을과]))|헥타르|"
                        r"ha\b|hectares?|acres?|"
@@ -112,8 +117,9 @@ def is_heading(text: str) -> bool:
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def figure_kinds(text: str) -> frozenset[str]:
-    """The kinds of figure (FIGURE_KINDS) the text states."""
-    return frozenset(kind for kind, pattern in FIGURE_KINDS.items() if pattern.search(text))
+    """The kinds of figure (FIGURE_KINDS) the text states (a count of people is a count too)."""
+    kinds = {kind for kind, pattern in FIGURE_KINDS.items() if pattern.search(text)}
+    return frozenset(kinds | {"count"} if "people" in kinds else kinds)
 
 
 def question_ordinal(question: str) -> int | None:

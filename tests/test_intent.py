@@ -142,7 +142,8 @@ def test_intent_wants_reads_its_kinds():
     [
         ("광주 AI 1단계 사업비 얼마야", {"money"}),
         ("How much will the city invest?", {"money"}),
-        ("몇명왓어", {"count"}),
+        ("몇명왓어", {"count", "people"}),
+        ("How many AI specialists has the city trained?", {"count", "people"}),
         ("How many companies signed?", {"count"}),
         ("졸업생 취업 비율은?", {"percent"}),
         ("What percentage of firms use AI?", {"percent"}),

@@ -284,7 +284,9 @@ def test_a_korean_question_finds_an_english_list_item():
         ("The city invested 426.9 billion won in the first phase.", {"money"}),
         ("총사업비 2조 원이 투입된다.", {"money"}),
         ("It will cost $400 million.", {"money"}),
-        ("About 700 people attended, and 17 companies joined.", {"count"}),
+        ("About 700 people attended, and 17 companies joined.", {"count", "people"}),
+        ("The city announced four major strategies.", {"count"}),  # things counted, not people
+        ("수료생 1,000명을 배출했다.", {"count", "people"}),
         ("기업 299개사가 협약을 맺었다.", {"count"}),
         ("Only 46.4% of graduates stayed.", {"percent"}),
         ("South Korea ranks sixth in the world.", {"rank"}),
