@@ -30,6 +30,7 @@ MIN_QUOTE_WORDS = 3  # a quote of fewer words ("그렇다.", "Yes, indeed.") say
 # the others as related.
 RELATED_CUT = 0.1
 NO_INTENT = Intent(frozenset())
+LEAD_SENTENCES = 2  # a summary question is quoted this many opening sentences of an article's lead
 
 QUOTE_FEATURES = (
     "cosine",  # the sentence's similarity with the question
@@ -101,6 +102,15 @@ def choose_quote(
     return sents[lo].start, sents[hi].end
 
 
+def lead_quote(passage: Passage, article_text: str) -> tuple[int, int]:
+    """A summary's quote from an article's lead: its first LEAD_SENTENCES sentences that are not headings
+    (the gist a news story opens with, whatever words the question used)."""
+    body = [s for s in passage.sentences if not is_heading(article_text[s.start : s.end])] or list(passage.sentences)
+    if not body:
+        return passage.start, passage.end
+    return body[0].start, body[min(LEAD_SENTENCES, len(body)) - 1].end
+
+
 def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent: Intent = NO_INTENT,
          answered: bool = True) -> list[Citation]:
     """One citation per hit, in order: its passage, the quote inside it, and the article's metadata.
@@ -113,7 +123,10 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
         passage = index.passage(hit.passage_id)
         article = index.article_of(hit.passage_id)
         vectors = index.sentence_vectors_of(hit.passage_id)
-        q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent)
+        if intent.wants("summary") and index.lead_of(index.article_row(hit.passage_id)) == hit.passage_id:
+            q_start, q_end = lead_quote(passage, article.text)
+        else:
+            q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent)
         paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
         citations.append(
             Citation(

@@ -14,6 +14,7 @@ from conftest import SMALL_ARTICLES, write_corpus
 
 from assistant import Assistant, quote, rerank, scope
 from assistant.rerank import CANDIDATES, Model, load_model
+from assistant.signals import is_heading
 
 MODELS = [
     pytest.param(rerank.MODEL, rerank.FEATURES, id="ranker"),
@@ -306,3 +307,16 @@ def test_a_summary_question_ranks_the_leads_of_its_articles(seed_index, question
     column = next(i for i, a in enumerate(index.articles) if a.source == COLUMN)
     assert index.article_row(found.ranked()[0].passage_id) == column
 
+
+
+def test_a_summary_is_quoted_from_the_lead_by_its_opening_sentences(seed_index):
+    answer = seed_index.ask("tl;dr of the Gwangju AI declaration ceremony story?")
+    index = seed_index.index
+    top = answer.citations[0]
+    row = next(i for i, a in enumerate(index.articles) if a.source == top.source)
+    lead = index.passage(index.lead_of(row))
+    assert (top.passage_start, top.passage_end) == (lead.start, lead.end)  # the article's lead first
+    text = index.article_of(lead.id).text
+    body = [s for s in lead.sentences if not is_heading(text[s.start : s.end])]
+    assert (top.quote_start, top.quote_end) == (body[0].start, body[quote.LEAD_SENTENCES - 1].end)
+    assert top.quote == text[top.quote_start : top.quote_end]  # verbatim
