@@ -24,7 +24,7 @@ from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
 from .rerank import CANDIDATES, rerank
-from .scope import decide
+from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
 from .terms import tokenize
@@ -60,6 +60,11 @@ class Candidates:
     by_author: bool = False  # the focus is the article whose author the question names
 
     @property
+    def asks_who_is(self) -> bool:
+        """The question is nothing but names ("홍기월", "Lim Kinam?"): who or what they are."""
+        return names_only(self.text, self.names)
+
+    @property
     def focus_vec(self) -> np.ndarray:
         """The vector that ranks and quotes the focus article's passages: the question's own words."""
         return self.qvec if self.own_vec is None else self.own_vec
@@ -78,7 +83,8 @@ class Candidates:
             return rerank(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations))
 
         if self.focus is None:
-            return diversify(ranked(self.hits, self.qvec), index.article_row, decay=DIVERSITY_DECAY)
+            hits = diversify(ranked(self.hits, self.qvec), index.article_row, decay=DIVERSITY_DECAY)
+            return _introduction_first(index, hits, self.names) if self.asks_who_is else hits
         inside = [h for h in self.hits if index.article_row(h.passage_id) == self.focus]
         outside = [h for h in self.hits if index.article_row(h.passage_id) != self.focus]
         inside = ranked(inside, self.focus_vec)
@@ -253,7 +259,7 @@ class Assistant:
                                            found.translations, followup=found.followup)
         with stage(watch, "quote selection"):
             citations = cite(index, hits[:k], found.qvec if found.focus is None else found.focus_vec, text,
-                             found.intent, answered)
+                             found.intent, answered, found.names if found.asks_who_is else None)
         # A question about the article itself (who wrote it, where, when), or naming its author, is
         # answered by its byline.
         byline = None
@@ -330,6 +336,21 @@ class Assistant:
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
+
+
+def _introduction_first(index: store.Index, hits: list[Hit], names: NameKeys) -> list[Hit]:
+    """For a question of names alone, the body passage of the first hit's article that mentions them first:
+    a news story introduces a person or an organisation at its first mention ("Hong Giwol, a member
+    of the Gwangju City Council (Democratic Party of Korea, ...)")."""
+    if not hits:
+        return hits
+    row = index.article_row(hits[0].passage_id)
+    first = next((int(p) for p in index.passages_of_article(row) if not index.signals(int(p)).heading
+                  and name_overlap(names, index.passage_text(int(p)), index.signals(int(p)).words) > 0), None)
+    at = next((i for i, h in enumerate(hits) if h.passage_id == first), None)
+    if not at:  # already first, or not among the hits
+        return hits
+    return [hits[at].rescored(hits[0].score), *hits[:at], *hits[at + 1 :]]
 
 
 def _with_leads(index: store.Index, hits: list[Hit], qvec: np.ndarray, allowed: np.ndarray | None) -> list[Hit]:

@@ -21,7 +21,7 @@ T = TypeVar("T")
 # Revised Romanization, with the common alternatives seen in names (initial g/k, eo/u, ...).
 INITIALS = [["g", "k"], ["kk", "gg"], ["n"], ["d", "t"], ["tt"], ["r", "l"], ["m"], ["b", "p"], ["pp"], ["s"],
             ["ss"], [""], ["j", "ch"], ["jj"], ["ch"], ["k"], ["t"], ["p"], ["h"]]
-VOWELS = [["a"], ["ae"], ["ya"], ["yae"], ["eo", "u", "o"], ["e"], ["yeo", "yo"], ["ye"], ["o"], ["wa"], ["wae"],
+VOWELS = [["a"], ["ae"], ["ya"], ["yae"], ["eo", "u", "o"], ["e"], ["yeo", "yo", "you"], ["ye"], ["o"], ["wa"], ["wae"],
           ["oe"], ["yo"], ["u", "oo"], ["wo"], ["we"], ["wi"], ["yu", "yoo"], ["eu", "u"], ["ui"], ["i", "ee"]]
 FINALS = [[""], ["k", "g"], ["k"], ["k"], ["n"], ["n"], ["n"], ["t"], ["l"], ["k"], ["m"], ["l"], ["l"], ["l"],
           ["p"], ["l"], ["m"], ["p", "b"], ["p"], ["t"], ["t"], ["ng"], ["t"], ["t"], ["k"], ["t"], ["p"], ["t"]]

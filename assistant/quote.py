@@ -15,7 +15,7 @@ from .intent import Intent
 from .language import verb_root
 from .records import Citation, Hit, Passage
 from .rerank import MODEL, load_model
-from .signals import has_date, has_person, has_speech, is_heading, item_marks
+from .signals import NameKeys, has_date, has_person, has_speech, is_heading, item_marks, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -111,19 +111,36 @@ def lead_quote(passage: Passage, article_text: str) -> tuple[int, int]:
     return body[0].start, body[min(LEAD_SENTENCES, len(body)) - 1].end
 
 
+def mention_quote(passage: Passage, article_text: str, names: NameKeys) -> tuple[int, int] | None:
+    """For a question of names alone: the passage's first sentence that mentions them (None if none does)."""
+    for i, sentence in enumerate(passage.sentences):
+        if name_overlap(names, article_text[sentence.start : sentence.end]) > 0:
+            end = i
+            while (len(article_text[sentence.start : passage.sentences[end].end].split()) < MIN_QUOTE_WORDS
+                   and end + 1 < len(passage.sentences)):
+                end += 1
+            return sentence.start, passage.sentences[end].end
+    return None
+
+
 def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent: Intent = NO_INTENT,
-         answered: bool = True) -> list[Citation]:
+         answered: bool = True, who_is: NameKeys | None = None) -> list[Citation]:
     """One citation per hit, in order: its passage, the quote inside it, and the article's metadata.
 
     A citation answers when the question is answered and its score is within RELATED_CUT of the best
-    (scores are relative after re-ranking); the others are related reading.
+    (scores are relative after re-ranking); the others are related reading. who_is: the names of a
+    question of names alone, quoted where a passage first mentions them; a summary question is quoted
+    from an article's lead by its opening sentences.
     """
     citations = []
     for rank, hit in enumerate(hits, start=1):
         passage = index.passage(hit.passage_id)
         article = index.article_of(hit.passage_id)
         vectors = index.sentence_vectors_of(hit.passage_id)
-        if intent.wants("summary") and index.lead_of(index.article_row(hit.passage_id)) == hit.passage_id:
+        mention = mention_quote(passage, article.text, who_is) if who_is else None
+        if mention:
+            q_start, q_end = mention
+        elif intent.wants("summary") and index.lead_of(index.article_row(hit.passage_id)) == hit.passage_id:
             q_start, q_end = lead_quote(passage, article.text)
         else:
             q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent)

@@ -52,6 +52,7 @@ def _warm_kiwi():
         pytest.param("홍기월", {"honggiwol", "hongkiwol", "giwol"}, set(), id="honggiwol-not-a-listed-surname"),
         pytest.param("이용", {"iyong", "eeyong"}, {"leeyong", "yong"}, id="two-syllables-get-no-surname-forms"),
         pytest.param("삼성", {"samsung", "samseong"}, set(), id="samseong-eo-as-u"),
+        pytest.param("최기영", {"choikiyoung", "kiyoung", "choegiyeong"}, set(), id="choikiyoung-yeo-as-you"),
         # questionable: the given-name-alone variants are added for every three-syllable word, so a
         # city with its 시 suffix also yields "jusi", as if 광 were a surname.
         pytest.param("광주시", {"gwangjusi", "jusi"}, set(), id="three-syllable-place-also-gets-given-name-forms"),

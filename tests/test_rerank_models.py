@@ -320,3 +320,17 @@ def test_a_summary_is_quoted_from_the_lead_by_its_opening_sentences(seed_index):
     body = [s for s in lead.sentences if not is_heading(text[s.start : s.end])]
     assert (top.quote_start, top.quote_end) == (body[0].start, body[quote.LEAD_SENTENCES - 1].end)
     assert top.quote == text[top.quote_start : top.quote_end]  # verbatim
+
+
+@pytest.mark.parametrize(("question", "spelled"), [("홍기월", "Hong Giwol"), ("Lim Kinam?", "Lim Kinam"),
+                                                   ("최기영", "Choi Ki-young")])
+def test_a_name_alone_is_answered_where_its_article_first_mentions_it(seed_index, question, spelled):
+    answer = seed_index.ask(question)
+    index = seed_index.index
+    top = answer.citations[0]
+    row = next(i for i, a in enumerate(index.articles) if a.source == top.source)
+    body = [int(p) for p in index.passages_of_article(row) if not index.signals(int(p)).heading]
+    first = next(p for p in body if spelled in index.passage_text(p))  # the introduction, not a headline
+    assert top.passage_start == index.passage(first).start
+    assert spelled in top.quote  # the sentence that names them, verbatim
+    assert top.quote == index.articles[row].text[top.quote_start : top.quote_end]
