@@ -63,6 +63,12 @@ def analyze(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((t.form, t.tag) for t in kiwi().tokenize(text))
 
 
+def forget() -> None:
+    """Drop the remembered analyses (benchmarks time each question as if asked for the first time)."""
+    analyze.cache_clear()
+    _short_terms.cache_clear()
+
+
 def tokenize(text: str) -> list[str]:
     """Index terms: Korean content morphemes (stem form) and English stems, lower-cased."""
     return tokenize_with_names(text)[0]
@@ -70,10 +76,22 @@ def tokenize(text: str) -> list[str]:
 
 def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
     """Index terms, and the Korean proper nouns among the morphemes (one analysis for both)."""
+    if len(text) >= 2000:  # a document, not a question or a sentence: analysed once, not remembered
+        if not has_hangul(text):
+            return english_terms(text), []
+        return _korean_terms(tuple((t.form, t.tag) for t in kiwi().tokenize(text)))
+    terms, names = _short_terms(text)
+    return list(terms), list(names)
+
+
+@lru_cache(maxsize=4096)
+def _short_terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """tokenize_with_names of a question or a sentence, remembered: one question is tokenized by the
+    search, the term bridge, the name look-up and the decline check alike."""
     if not has_hangul(text):
-        return english_terms(text), []
-    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
-    return _korean_terms(morphemes)
+        return tuple(english_terms(text)), ()
+    terms, names = _korean_terms(analyze(text))
+    return tuple(terms), tuple(names)
 
 
 def tokenize_many_with_names(texts: list[str]) -> list[tuple[list[str], list[str]]]:

@@ -33,7 +33,7 @@ from assistant import Assistant
 from assistant.index.milvus import MilvusBackend, Row, publish
 from assistant.language import language_of
 from assistant.search import retrieve
-from assistant.terms import analyze
+from assistant.terms import forget
 from assistant.timing import Stopwatch
 
 STAGES = ["dense search", "lexical search", "fusion"]
@@ -73,7 +73,7 @@ def stage_latency(assistant: Assistant, qs: list[str], index=None) -> tuple[dict
     per: dict[str, list[float]] = {s: [] for s in [*STAGES, "search total", "answer total"]}
     tops = []
     for q in qs:
-        analyze.cache_clear()
+        forget()
         assistant.index.bridge.forget()
         if index is None:
             watch = Stopwatch()

@@ -37,7 +37,7 @@ from assistant.index.lexical import LexicalIndex
 from assistant.index.store import Index, PassageTable, SentenceTable
 from assistant.language import language_of
 from assistant.search import retrieve
-from assistant.terms import analyze, tokenize
+from assistant.terms import forget, tokenize
 from assistant.timing import Stopwatch
 
 KOREAN = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
@@ -71,7 +71,7 @@ def machine() -> str:
 
 def clear_caches(assistant: Assistant) -> None:
     """Each question is timed as if asked for the first time."""
-    analyze.cache_clear()
+    forget()
     assistant.index.bridge.forget()
 
 
