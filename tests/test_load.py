@@ -153,6 +153,12 @@ def test_missing_corpus_folder_raises(tmp_path):
         load_corpus(tmp_path / "nope")
 
 
+def test_a_file_given_as_the_corpus_folder_is_named_a_file(tmp_path):
+    (tmp_path / "one.txt").write_text("An article.", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        load_corpus(tmp_path / "one.txt")
+
+
 def test_seed_corpus_loads_cleanly():
     from conftest import SEED_FILES, SEEDS
 

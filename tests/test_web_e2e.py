@@ -6,6 +6,7 @@ Also the /ask API through gradio_client, and a password-protected server.
 from __future__ import annotations
 
 import os
+import re
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
@@ -166,6 +167,22 @@ def test_citation_details_are_readable_and_filler_is_labelled(ko_page):
     ask(page, "김치찌개 맛있게 끓이는 법 알려줘")
     expect(page.locator("#cite-1 .cite-card.nearest .cite-badge")).to_have_text("답변 아님")
     assert page.evaluate(CONTRAST_JS, "#cite-1 .cite-meta") >= 4.5
+
+
+def test_an_empty_question_is_a_notice_and_leaves_the_chat_usable(ko_page):
+    """Refused as a notice in the page's language; no error badge covers the chat or the question box."""
+    page = ko_page
+    ask(page, KOREAN_ROLES)
+    page.fill("#question textarea", "  ?! ")
+    page.click("#ask")
+    toast = page.locator("[data-testid='toast-body']").first
+    expect(toast).to_contain_text("질문이 비어 있습니다")
+    expect(toast).to_have_class(re.compile(r"\bwarning\b"))  # a notice, not an error
+    dismiss_toasts(page)
+    expect(page.locator("#chat [data-testid='bot']")).to_have_count(1)  # the earlier answer is still shown
+    page.click("#question textarea", timeout=2000)  # nothing lies over the box
+    ask(page, "홍기월 누구야?")
+    expect(page.locator("#chat [data-testid='bot']")).to_have_count(2)
 
 
 def test_the_briefing_survives_a_reload(ko_page):

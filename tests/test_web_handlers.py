@@ -360,6 +360,22 @@ def test_a_bad_question_is_refused_in_the_interface_language(h, ui_lang):
     with pytest.raises(gr.Error) as refused:
         guarded(h.respond, lang_arg=-1)("  ?! ", [], None, None, "", "", "any", ui_lang)
     assert refused.value.message == t("empty_question", ui_lang)
+    assert refused.value.title == t("error_title", ui_lang)
+
+
+@pytest.mark.parametrize("ui_lang", ["ko", "en"])
+def test_a_bad_question_in_the_chat_is_a_warning_that_leaves_the_page_as_it_was(h, ui_lang):
+    """Gradio covers a failed output with an error badge until the next success: the chat and the
+    question box stayed hidden behind it. A bad question is a warning toast, and nothing changes."""
+    import gradio as gr
+
+    from assistant.web.gradio_errors import guarded
+
+    earlier = [{"role": "user", "content": "광주 AI 선포식에 몇 명 왔어?"}, {"role": "assistant", "content": "..."}]
+    with pytest.warns(UserWarning, match=t("empty_question", ui_lang)[:10]):
+        chat, answer, typed = guarded(h.respond, lang_arg=-1, keep=lambda args: (args[1], gr.update(), args[0]))(
+            "  ?! ", earlier, None, None, "", "", "any", ui_lang)
+    assert chat == earlier and typed == "  ?! " and answer == gr.update()
 
 
 def test_the_source_placeholder_follows_the_interface_language():

@@ -76,7 +76,8 @@ def read_article(path: Path) -> str:
 def corpus_files(folder: Path, warnings: list[str] | None = None) -> list[Path]:
     """Article files under folder, sorted; links that lead outside the folder are not followed."""
     if not folder.is_dir():
-        raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR")
+        problem = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise CorpusError(f"corpus folder {folder} {problem}; pass --corpus DIR")
     root = folder.resolve()
     out = []
     for path in sorted(folder.rglob("*")):

@@ -154,7 +154,7 @@ def source_placeholder(lang: str) -> str:
 def _added(items: list[dict], lang: str) -> list[dict]:
     import gradio as gr
 
-    gr.Info(t("added", lang), duration=2)
+    gr.Info(t("added", lang), duration=2, title=t("notice_title", lang))
     return items
 
 
@@ -288,8 +288,9 @@ def build_app(assistant: Assistant, lang: str = "ko"):
 
         ask_inputs = [question, chat, f_sources, f_outlets, f_from, f_to, f_language, ui_lang]
         for trigger in (ask.click, question.submit):
-            trigger(guarded(h.respond, lang_arg=-1), ask_inputs, [chat, last_answer, question],
-                    api_visibility="private")
+            # A bad question leaves the chat, the last answer and the typed text as they were.
+            trigger(guarded(h.respond, lang_arg=-1, keep=lambda args: (args[1], gr.update(), args[0])), ask_inputs,
+                    [chat, last_answer, question], api_visibility="private")
         clear.click(lambda: ([], None), None, [chat, last_answer], api_visibility="private")
 
         def relabel(current, shown):
@@ -345,7 +346,7 @@ def _typed_api(h: Handlers, gr):
         try:
             return h.api_ask(question, history)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(str(exc), print_exception=False) from None
 
     def article(source: str) -> dict:
         """One article's cleaned full text and metadata, to read a cited passage in its context.
@@ -359,7 +360,7 @@ def _typed_api(h: Handlers, gr):
         try:
             return article_dict(h.assistant.article(source))
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(str(exc), print_exception=False) from None
 
     return ask, article
 

@@ -21,6 +21,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "open": {"ko": "원문 보기", "en": "Open source"},
     "add": {"ko": "브리핑에 추가", "en": "Add to briefing"},
     "added": {"ko": "브리핑에 추가했습니다.", "en": "Added to the briefing."},
+    "error_title": {"ko": "오류", "en": "Error"},
+    "notice_title": {"ko": "안내", "en": "Notice"},
     "source": {"ko": "원문", "en": "Source article"},
     "no_source": {"ko": "인용문의 ‘원문 보기’를 누르면 기사 전체가 여기에 표시됩니다.",
                   "en": "Press “Open source” on a quote to read the whole article here."},
