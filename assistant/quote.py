@@ -7,6 +7,7 @@ kind of answer the question wants and is a sentence rather than a heading.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,7 @@ MIN_QUOTE_WORDS = 3  # a quote of fewer words ("그렇다.", "Yes, indeed.") say
 RELATED_CUT = 0.1
 NO_INTENT = Intent(frozenset())
 LEAD_SENTENCES = 2  # a summary question is quoted this many opening sentences of an article's lead
+UNFINISHED = re.compile(r"(?:[,，]|[가-힣](?:은|는|며))\s*$")  # a line that breaks off mid-sentence
 
 QUOTE_FEATURES = (
     "cosine",  # the sentence's similarity with the question
@@ -104,11 +106,18 @@ def choose_quote(
 
 def lead_quote(passage: Passage, article_text: str) -> tuple[int, int]:
     """A summary's quote from an article's lead: its first LEAD_SENTENCES sentences that are not headings
-    (the gist a news story opens with, whatever words the question used)."""
-    body = [s for s in passage.sentences if not is_heading(article_text[s.start : s.end])] or list(passage.sentences)
-    if not body:
+    (the gist a news story opens with, whatever words the question used). A line that breaks off
+    mid-sentence (a pull quote set over several lines: "…모델은 / 전략적이고 개방적이며, / … 한다.") is
+    no heading, and the quote runs on to where its sentence ends."""
+    sents = passage.sentences
+    if not sents:
         return passage.start, passage.end
-    return body[0].start, body[min(LEAD_SENTENCES, len(body)) - 1].end
+    texts = [article_text[s.start : s.end] for s in sents]
+    first = next((i for i, text in enumerate(texts) if UNFINISHED.search(text) or not is_heading(text)), 0)
+    last = min(first + LEAD_SENTENCES, len(sents)) - 1
+    while last + 1 < len(sents) and UNFINISHED.search(texts[last]):
+        last += 1
+    return sents[first].start, sents[last].end
 
 
 def mention_quote(passage: Passage, article_text: str, names: NameKeys) -> tuple[int, int] | None:

@@ -12,7 +12,7 @@ import pytest
 
 import assistant.quote as quote
 from assistant.intent import intent_of
-from assistant.quote import EXTEND_MARGIN, LEXICAL_BONUS, MIN_QUOTE_WORDS, choose_quote
+from assistant.quote import EXTEND_MARGIN, LEAD_SENTENCES, LEXICAL_BONUS, MIN_QUOTE_WORDS, choose_quote, lead_quote
 from assistant.records import Passage, Sentence
 from assistant.terms import kiwi
 
@@ -162,3 +162,21 @@ def test_learned_model_prefers_the_answer_type(sentences, cosines, question, exp
     start, _ = choose_quote(passage, text, QUESTION_VECTOR, np.array([unit(c) for c in cosines]), question,
                             intent_of(question))
     assert start == passage.sentences[expected].start
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        (["Harbor city opens robotics lab", "The lab opened on Monday.", "It cost $4 million.", "More later."],
+         [1, 2]),  # the headline is skipped, then the two opening sentences
+        (["산업 모델은", "전략적이고 개방적이며,", "구체적일 때 가능성이 높다.", "다음 문단이다."], [0, 1, 2]),  # a pull quote
+        (["The city, in a plan announced on Monday,", "will train 5,000 people.", "It said so."], [0, 1]),
+        (["Only one sentence here."], [0]),
+    ],
+)
+def test_a_summary_quotes_the_leads_opening_sentences_whole(sentences, expected):
+    passage, text = build(sentences)
+    start, end = lead_quote(passage, text)
+    spans = passage.sentences
+    assert (start, end) == (spans[expected[0]].start, spans[expected[-1]].end)
+    assert LEAD_SENTENCES == 2
