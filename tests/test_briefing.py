@@ -146,6 +146,7 @@ def test_markdown_sources_section_lists_every_reference():
     assert wonju == "[^2]: “[기고] 원주형 AI 얼라이언스 협업 모델”, 김장기, 2023-12-17, paragraph 8, 003_bd417f7486c5be64.txt"
     for field in (GWANGJU.title, "AI타임스", "박혜섭", "2020-02-04", "paragraph 3", GWANGJU.source):
         assert field in gwangju
+    assert "“" not in gwangju.split(GWANGJU.title)[0]  # a title with quotation marks inside gets no more
     assert "None" not in md
 
 
