@@ -13,7 +13,7 @@ import numpy as np
 from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
 from .conversation import Turn, resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
-from .errors import AssistantError, IndexFormatError, IndexUnusableError, InputError
+from .errors import AssistantError, CorpusError, IndexFormatError, IndexUnusableError, InputError
 from .fuse import LEXICAL_WEIGHT, diversify
 from .index import build as builder
 from .index import store
@@ -197,7 +197,10 @@ class Assistant:
             )
         if self.auto_rebuild and builder.is_stale(manifest):
             self.notify(f"the articles changed since the index was built; rebuilding from {manifest.corpus}")
-            builder.build(Path(manifest.corpus), self.index_dir, self.encoder, self.progress)
+            try:
+                builder.build(Path(manifest.corpus), self.index_dir, self.encoder, self.progress)
+            except CorpusError as exc:  # the build is left as it was: answer from it, and say why
+                self.notify(f"could not rebuild ({exc}); answering from the index built before")
         return store.Index.open(self.index_dir)
 
     def articles(self) -> list[Article]:

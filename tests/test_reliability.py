@@ -59,3 +59,17 @@ def test_damaged_index_gives_one_line_and_exit_2(tmp_path, make_corpus, damage):
     assert "assistant index" in done.stderr
     if damage != "missing":  # the damaged index is left as it was: nothing built over it, nothing deleted
         assert (index / "current").resolve() == build
+
+
+def test_an_index_whose_corpus_was_emptied_still_answers_and_says_why(tmp_path, make_corpus):
+    """The articles were removed after the build: the automatic rebuild fails, the build is kept."""
+    folder = make_corpus({"good.txt": GOOD})
+    index = tmp_path / "index"
+    Assistant(index, encoder="hashing").build(folder)
+    build = (index / "current").resolve()
+    (folder / "good.txt").unlink()
+    done = cli("ask", "robotic cranes", "--index", str(index), "--encoder", "hashing")
+    assert done.returncode == 0, done.stderr
+    assert "robotic cranes" in done.stdout
+    assert "answering from the index built before" in done.stderr and "Traceback" not in done.stderr
+    assert (index / "current").resolve() == build
