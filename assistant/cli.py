@@ -243,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except AssistantError as exc:
-        print(f"assistant: {exc}", file=sys.stderr)
+        message = str(exc)
+        index = getattr(args, "index", None)
+        if index and "with: assistant index" in message and "--out" not in message:
+            message += f" --out {index}"  # the command ends the message: name the index it rebuilds
+        print(f"assistant: {message}", file=sys.stderr)
         return USAGE_EXIT
     except KeyboardInterrupt:
         print("assistant: interrupted", file=sys.stderr)

@@ -57,6 +57,8 @@ def test_damaged_index_gives_one_line_and_exit_2(tmp_path, make_corpus, damage):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert "assistant index" in done.stderr
+    if damage in ("manifest", "faiss", "format", "encoder"):  # the command names the index to rebuild
+        assert done.stderr.rstrip().endswith(f"--out {index}")
     if damage != "missing":  # the damaged index is left as it was: nothing built over it, nothing deleted
         assert (index / "current").resolve() == build
 
