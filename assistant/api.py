@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +60,7 @@ class Candidates:
     own_vec: np.ndarray | None = None  # a follow-up's own vector, without the conversation's
     by_author: bool = False  # the focus is the article whose author the question names
 
-    @property
+    @cached_property
     def asks_who_is(self) -> bool:
         """The question is nothing but names ("홍기월", "Lim Kinam?"): who or what they are."""
         return names_only(self.text, self.names)
@@ -322,13 +323,14 @@ class Assistant:
         if authored:  # "Who is Kim Jang-gi?": the article by that author (the best matching one)
             best = next((h for h in hits if index.article_row(h.passage_id) in authored), None)
             focus = index.article_row(best.passage_id) if best else authored[0]
-        if turn.context and not tokenize(turn.question):  # "어디어디?", "왜?": no words of its own to rank by
+        wordless = bool(turn.context) and not tokenize(turn.question)  # "어디어디?", "왜?": nothing to rank by
+        if wordless:
             own_vec, own_translations = qvec, translations
         if focus is not None:  # the article's passages searched by the question's own words
             scope = index.passages_of_articles([focus])
             if allowed is not None:
                 scope = np.intersect1d(scope, allowed)
-            words = turn.question if own_vec is not qvec else text
+            words = text if wordless else turn.question
             inside = retrieve(index, own_vec, words, language_of(words), candidates=n,
                               allowed=scope, translations=own_translations, filters=filters)
             seen = {h.passage_id for h in inside}

@@ -14,7 +14,7 @@ import numpy as np
 
 from .intent import Intent
 from .language import verb_root
-from .records import Citation, Hit, Passage
+from .records import Citation, Hit, Passage, Sentence
 from .rerank import MODEL, load_model
 from .signals import NameKeys, has_date, has_person, has_speech, is_heading, item_marks, name_overlap
 from .terms import tokenize
@@ -96,12 +96,20 @@ def choose_quote(
         runner = max(neighbours, key=lambda i: scores[i])
         if scores[runner] >= scores[best] - EXTEND_MARGIN:
             lo, hi = min(best, runner), max(best, runner)
-    whole = (0, len(sents) - 1)
-    while len(article_text[sents[lo].start : sents[hi].end].split()) < MIN_QUOTE_WORDS and (lo, hi) != whole:
+    lo, hi = _widened(sents, article_text, lo, hi, scores)
+    return sents[lo].start, sents[hi].end
+
+
+def _widened(sents: tuple[Sentence, ...], article_text: str, lo: int, hi: int, scores: np.ndarray) -> tuple[int, int]:
+    """The quote lo..hi, joined by neighbours (the better scored first; none scored -inf) while it has
+    fewer than MIN_QUOTE_WORDS words: "그렇다." says nothing alone."""
+    while len(article_text[sents[lo].start : sents[hi].end].split()) < MIN_QUOTE_WORDS:
         after = scores[hi + 1] if hi + 1 < len(sents) else -np.inf
         before = scores[lo - 1] if lo > 0 else -np.inf
+        if after == before == -np.inf:
+            break
         lo, hi = (lo, hi + 1) if after >= before else (lo - 1, hi)
-    return sents[lo].start, sents[hi].end
+    return lo, hi
 
 
 def lead_quote(passage: Passage, article_text: str) -> tuple[int, int]:
@@ -122,13 +130,12 @@ def lead_quote(passage: Passage, article_text: str) -> tuple[int, int]:
 
 def mention_quote(passage: Passage, article_text: str, names: NameKeys) -> tuple[int, int] | None:
     """For a question of names alone: the passage's first sentence that mentions them (None if none does)."""
-    for i, sentence in enumerate(passage.sentences):
+    sents = passage.sentences
+    for i, sentence in enumerate(sents):
         if name_overlap(names, article_text[sentence.start : sentence.end]) > 0:
-            end = i
-            while (len(article_text[sentence.start : passage.sentences[end].end].split()) < MIN_QUOTE_WORDS
-                   and end + 1 < len(passage.sentences)):
-                end += 1
-            return sentence.start, passage.sentences[end].end
+            onward = np.where(np.arange(len(sents)) > i, 0.0, -np.inf)  # widened by what follows only
+            _, end = _widened(sents, article_text, i, i, onward)
+            return sentence.start, sents[end].end
     return None
 
 

@@ -77,9 +77,7 @@ def tokenize(text: str) -> list[str]:
 def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
     """Index terms, and the Korean proper nouns among the morphemes (one analysis for both)."""
     if len(text) >= 2000:  # a document, not a question or a sentence: analysed once, not remembered
-        if not has_hangul(text):
-            return english_terms(text), []
-        return _korean_terms(tuple((t.form, t.tag) for t in kiwi().tokenize(text)))
+        return _terms_of(text)
     terms, names = _short_terms(text)
     return list(terms), list(names)
 
@@ -88,10 +86,15 @@ def tokenize_with_names(text: str) -> tuple[list[str], list[str]]:
 def _short_terms(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """tokenize_with_names of a question or a sentence, remembered: one question is tokenized by the
     search, the term bridge, the name look-up and the decline check alike."""
-    if not has_hangul(text):
-        return tuple(english_terms(text)), ()
-    terms, names = _korean_terms(analyze(text))
+    terms, names = _terms_of(text)
     return tuple(terms), tuple(names)
+
+
+def _terms_of(text: str) -> tuple[list[str], list[str]]:
+    if not has_hangul(text):
+        return english_terms(text), []
+    morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
+    return _korean_terms(morphemes)
 
 
 def tokenize_many_with_names(texts: list[str]) -> list[tuple[list[str], list[str]]]:
