@@ -24,7 +24,7 @@ from .language import language_of
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
-from .rerank import CANDIDATES, rerank
+from .rerank import CANDIDATES, rerank, rerank_scored
 from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
@@ -71,7 +71,11 @@ class Candidates:
         return self.qvec if self.own_vec is None else self.own_vec
 
     def ranked(self) -> list[Hit]:
-        """The hits re-ranked, best first (see Assistant.ask).
+        """The hits re-ranked, best first (see `ranking`)."""
+        return self.ranking()[0]
+
+    def ranking(self) -> tuple[list[Hit], float]:
+        """The hits re-ranked, best first, and the re-ranker's own score of the first (see Assistant.ask).
 
         A question about one article (a follow-up's, or its author's) ranks that article's passages by
         the question's own words (the conversation or the byline already chose the article) and puts
@@ -80,17 +84,19 @@ class Candidates:
         """
         index = self.index
 
-        def ranked(hits: list[Hit], qvec: np.ndarray) -> list[Hit]:
-            return rerank(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations))
+        def ranked(hits: list[Hit], qvec: np.ndarray) -> tuple[list[Hit], float]:
+            return rerank_scored(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations))
 
         if self.focus is None:
-            hits = diversify(ranked(self.hits, self.qvec), index.article_row, decay=DIVERSITY_DECAY)
-            return _introduction_first(index, hits, self.names) if self.asks_who_is else hits
+            ranking, top = ranked(self.hits, self.qvec)
+            hits = diversify(ranking, index.article_row, decay=DIVERSITY_DECAY)
+            return (_introduction_first(index, hits, self.names) if self.asks_who_is else hits), top
         inside = [h for h in self.hits if index.article_row(h.passage_id) == self.focus]
         outside = [h for h in self.hits if index.article_row(h.passage_id) != self.focus]
-        inside = ranked(inside, self.focus_vec)
+        inside, top = ranked(inside, self.focus_vec)
         floor = inside[-1].score * RELATED_SHARE if inside else 1.0
-        return inside + [h.rescored(h.score * floor) for h in ranked(outside, self.qvec)]
+        others, top_outside = ranked(outside, self.qvec)
+        return inside + [h.rescored(h.score * floor) for h in others], top if inside else top_outside
 
 
 class Assistant:
@@ -256,11 +262,11 @@ class Assistant:
         found = self.candidates(asked, history, filters, max(50, 5 * k), watch)
         index, text = found.index, found.text
         with stage(watch, "re-ranking"):
-            hits = found.ranked()
+            hits, top_score = found.ranking()
         # A question naming an article's author is answered by that article's byline.
         with stage(watch, "decline check"):
             answered = found.by_author or decide(text, hits, index, found.qvec, found.names, found.intent,
-                                           found.translations, followup=found.followup)
+                                           found.translations, top_score, followup=found.followup)
         with stage(watch, "quote selection"):
             citations = cite(index, hits[:k], found.qvec if found.focus is None else found.focus_vec, text,
                              found.intent, answered, found.names if found.asks_who_is else None)

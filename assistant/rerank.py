@@ -136,14 +136,21 @@ def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Name
            question_language: str, translated: bool, model: Model | None = None) -> list[Hit]:
     """The first CANDIDATES hits re-ordered by the model; each hit's score becomes its relative weight
     (1.0 for the best, exp(difference) for the others), so a cut relative to the best is meaningful."""
+    return rerank_scored(index, hits, qvec, question_names, intent, question_language, translated, model)[0]
+
+
+def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
+                  question_language: str, translated: bool, model: Model | None = None) -> tuple[list[Hit], float]:
+    """`rerank`, with the model's own score of the best hit: how well anything answers at all, which
+    the relative weights no longer tell (0.0 without a model or hits)."""
     model = model or load_model()
     head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
     if model is None or not head:
-        return hits
+        return hits, 0.0
     same = [translated or index.languages[h.passage_id] == question_language for h in head]
     scores = model.score(features(index, head, qvec, question_names, intent, same))
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
     ranked = [head[i].rescored(float(np.exp(scores[i] - best))) for i in order]
     floor = ranked[-1].score * 0.5  # the rest keep their fused order, below every re-ranked hit
-    return ranked + [h.rescored(floor) for h in tail]
+    return ranked + [h.rescored(floor) for h in tail], float(best)

@@ -71,6 +71,7 @@ SCOPE_FEATURES = (
     "answer_sentence",  # a question wanting a figure, a date or a person: the best weighted share of its terms in
     #                     a sentence of the first three passages that holds that kind of answer (1 when it wants none)
     "asks_kind",  # the question wants a figure, a date or a person
+    "rank_score",  # the re-ranker's own score of the first passage: how well anything answers at all
 )
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 TYPED = ("figure", "when", "who")  # answer kinds a sentence can be checked for
@@ -78,8 +79,9 @@ SCOPE_MODEL = Path(__file__).with_name("models") / "scope.json"
 
 
 def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, names: NameKeys,
-                   intent: Intent, translations: Sequence[str], followup: bool = False) -> np.ndarray:
-    """One row of SCOPE_FEATURES for a question and its ranked hits."""
+                   intent: Intent, translations: Sequence[str], top_score: float, followup: bool = False) -> np.ndarray:
+    """One row of SCOPE_FEATURES for a question and its ranked hits (top_score: the re-ranker's score of
+    the first, see rerank.rerank_scored)."""
     best = max((h.dense or 0.0 for h in hits), default=0.0)
     top = [index.passage_text(h.passage_id) for h in hits[:3]]
     top_sentence = float((index.sentence_vectors_of(hits[0].passage_id) @ qvec).max()) if hits else 0.0
@@ -120,6 +122,7 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
         min(len(unknown_numbers), 2),
         answer_sentence(hits[:3], index, intent, own),
         float(any(intent.wants(kind) for kind in TYPED)),
+        top_score,
     ])
 
 
@@ -195,7 +198,7 @@ def unrelated(x: np.ndarray) -> bool:
 
 
 def decide(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, names: NameKeys, intent: Intent,
-           translations: Sequence[str], followup: bool = False) -> bool:
+           translations: Sequence[str], top_score: float, followup: bool = False) -> bool:
     """Whether the articles answer the question: the learned model (models/scope.json) when present,
     else the similarity-and-names rule of `covered`.
 
@@ -208,7 +211,7 @@ def decide(question: str, hits: Sequence[Hit], index: Index, qvec: np.ndarray, n
     model = load_model(SCOPE_MODEL, SCOPE_FEATURES)
     if model is None or not hits:
         return covered(question, hits, index.names, index.korean_text)
-    x = scope_features(question, hits, index, qvec, names, intent, translations, followup)
+    x = scope_features(question, hits, index, qvec, names, intent, translations, top_score, followup)
     if unrelated(x):
         return False
     return float(model.score(x[None, :])[0]) >= model.threshold

@@ -132,10 +132,11 @@ def scope_data(assistant: Assistant, paths: list[Path]) -> tuple[np.ndarray, np.
     for path in paths:
         for q in read_questions(path):
             c = assistant.candidates(q.question, list(q.history))
-            hits = c.ranked()
+            hits, top_score = c.ranking()
             if c.by_author or answered_by_names(c.text, hits, c.index, c.names, c.intent):
                 continue  # answered without the model: it is fitted on the questions it decides
-            x = scope_features(c.text, hits, c.index, c.qvec, c.names, c.intent, c.translations, followup=c.followup)
+            x = scope_features(c.text, hits, c.index, c.qvec, c.names, c.intent, c.translations, top_score,
+                               followup=c.followup)
             if unrelated(x):
                 continue  # declined without the model
             rows.append(x)
