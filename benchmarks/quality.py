@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, tune3, tune4: 120 + 200 + 200 + 100 blind questions (sets A, B; E, F; J, K; L); the
-  learned weights were fitted on them (J, K and L were first run once as fresh sets:
+- tune, tune2, tune3, tune4, tune5: 120 + 200 + 200 + 100 + 100 blind questions (sets A, B; E, F; J, K;
+  L; N); the learned weights were fitted on them (J, K, L and N were first run once as fresh sets:
   benchmarks/questions/README.md).
 - report, report2, report3: 120 + 200 + 100 blind questions (sets C, D; G, H; M) by other writers;
   never used to choose anything (M was run once, on the session's final code).
@@ -39,6 +39,7 @@ SETS = {
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
     "tune4": ROOT / "benchmarks/questions/tune4.jsonl",
+    "tune5": ROOT / "benchmarks/questions/tune5.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

@@ -1,7 +1,7 @@
 """Learn the re-ranker's and the quote chooser's weights from a question set with gold evidence spans.
 
     .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl benchmarks/questions/tune2.jsonl \
-        benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl \
+        benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl benchmarks/questions/tune5.jsonl \
         --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
