@@ -6,13 +6,14 @@ answer it), "evidence" (a verbatim span of the source that answers it), optional
 (earlier questions of the conversation, oldest first) and "id"}.
 
 Article level: a citation from the right article. Passage level: a citation whose passage overlaps
-the evidence span (when the evidence is not in the article's cleaned text, e.g. a byline, the
-article level stands in for it).
+the evidence span, or another place the article repeats it (a pull quote; whitespace aside); when the
+evidence is not in the article's cleaned text (e.g. a byline) the article level stands in for it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,29 +79,32 @@ def read_questions(path: Path) -> list[Question]:
     return out
 
 
-def evidence_span(article: Article, evidence: str | None) -> tuple[int, int] | None:
-    """Offsets of the evidence in the article's cleaned text, or None when it is not there."""
-    if not evidence:
-        return None
-    start = article.text.find(evidence)
-    if start < 0:
-        start = article.text.find(evidence.strip())
-        if start < 0:
-            return None
-        evidence = evidence.strip()
-    return start, start + len(evidence)
+def evidence_spans(article: Article, evidence: str | None) -> list[tuple[int, int]]:
+    """Offsets of every occurrence of the evidence in the article's cleaned text, whatever whitespace
+    separates its words (a pull quote set over several lines repeats a sentence of the body: citing
+    either quotes the same words). Empty when it is not there."""
+    words = (evidence or "").split()
+    if not words:
+        return []
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
+    return [m.span() for m in pattern.finditer(article.text)]
 
 
-def _first(citations: tuple[Citation, ...], source: str | None, span: tuple[int, int] | None = None,
+def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether start..end overlaps one of the spans."""
+    return any(start < b and a < end for a, b in spans)
+
+
+def _first(citations: tuple[Citation, ...], source: str | None, spans: list[tuple[int, int]] | None = None,
            level: str = "passage") -> int | None:
-    """Rank of the first citation of source (overlapping span at the passage or quote level), or None."""
+    """Rank of the first citation of source (overlapping one of spans at the passage or quote level), or None."""
     for c in citations:
         if c.source != source:
             continue
-        if span is None:
+        if spans is None:
             return c.rank
         start, end = (c.passage_start, c.passage_end) if level == "passage" else (c.quote_start, c.quote_end)
-        if start < span[1] and span[0] < end:
+        if overlaps(start, end, spans):
             return c.rank
     return None
 
@@ -110,10 +114,10 @@ def run(assistant: Assistant, questions: list[Question]) -> list[Outcome]:
     outcomes = []
     for q in questions:
         answer = assistant.ask(q.question, k=EVAL_K, history=list(q.history))
-        span = evidence_span(articles[q.source], q.evidence) if q.source in articles else None
+        spans = evidence_spans(articles[q.source], q.evidence) if q.source in articles else []
         rank = _first(answer.citations, q.source)
-        passage_rank = _first(answer.citations, q.source, span, "passage")
-        quote_rank = _first(answer.citations, q.source, span, "quote")
+        passage_rank = _first(answer.citations, q.source, spans or None, "passage")
+        quote_rank = _first(answer.citations, q.source, spans or None, "quote")
         target = (articles[q.source].language if q.source in articles else "none") if q.source else "none"
         top = max((c.similarity for c in answer.citations), default=0.0)
         shown = [{"source": c.source, "quote": c.quote[:160], "answers": c.answers} for c in answer.citations[:3]]

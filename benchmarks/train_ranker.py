@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant
 from assistant.config import DEFAULT_CORPUS
-from assistant.evaluate import evidence_span, read_questions
+from assistant.evaluate import evidence_spans, overlaps, read_questions
 from assistant.quote import QUOTE_FEATURES, QUOTE_MODEL, sentence_features
 from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model
 from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, answered_by_names, scope_features, unrelated
@@ -49,8 +49,8 @@ def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndar
     for q in (q for path in paths for q in read_questions(path)):
         if not q.source or q.source not in articles:
             continue
-        span = evidence_span(articles[q.source], q.evidence)
-        if span is None:
+        spans = evidence_spans(articles[q.source], q.evidence)
+        if not spans:
             continue
         c = assistant.candidates(q.question, list(q.history))
         head = c.hits[:CANDIDATES]
@@ -60,11 +60,11 @@ def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndar
         y = np.zeros(len(head))
         for i, hit in enumerate(head):
             p = index.passage(hit.passage_id)
-            if p.source == q.source and p.start < span[1] and span[0] < p.end:
+            if p.source == q.source and overlaps(p.start, p.end, spans):
                 y[i] = 1
                 texts = [articles[p.source].text[s.start : s.end] for s in p.sentences]
                 cos = index.sentence_vectors_of(hit.passage_id) @ c.qvec
-                ys = np.array([float(s.start < span[1] and span[0] < s.end) for s in p.sentences])
+                ys = np.array([float(overlaps(s.start, s.end, spans)) for s in p.sentences])
                 if 0 < ys.sum() < len(ys):
                     sentences.append((sentence_features(texts, cos, c.text, c.intent), ys))
         passages.append((x, y))

@@ -8,7 +8,8 @@ import pytest
 from conftest import DEV_QUESTIONS, SEED_FILES
 
 from assistant import InputError
-from assistant.evaluate import Outcome, Question, format_report, read_questions, run, summarize
+from assistant.evaluate import Outcome, Question, evidence_spans, format_report, read_questions, run, summarize
+from assistant.records import Article
 
 
 def write_lines(tmp_path, lines: list[str]):
@@ -149,3 +150,14 @@ def test_dev_set_retrieval_quality(dev_summary):
     assert summary["pairs"]["ko->en"]["hit@3"] >= 0.75
     assert summary["pairs"]["en->ko"]["hit@3"] >= 0.6  # only 6 questions: allow two misses
     assert len(outcomes) == len(dev_summary[0])
+
+
+def test_evidence_spans_find_a_sentence_wherever_the_article_repeats_it():
+    """A pull quote sets a sentence of the body over several lines: both places hold the evidence."""
+    text = "모델은\n전략적이고 개방적이며,\n구체적일 때 가능하다.\n\n본문이다.\n\n모델은 전략적이고 개방적이며, 구체적일 때 가능하다."
+    article = Article("a.txt", "t", text, ())
+    spans = evidence_spans(article, "모델은 전략적이고 개방적이며, 구체적일 때 가능하다.")
+    assert [text[a:b].split() for a, b in spans] == [["모델은", "전략적이고", "개방적이며,", "구체적일", "때", "가능하다."]] * 2
+    assert spans[0][0] == 0 and spans[1][1] == len(text)
+    assert evidence_spans(article, "없는 문장이다") == []
+    assert evidence_spans(article, "  ") == []
