@@ -6,8 +6,8 @@ Question sets (benchmarks/questions/README.md says how each was written):
 - tune, tune2, tune3, tune4, tune5: 120 + 200 + 200 + 100 + 100 blind questions (sets A, B; E, F; J, K;
   L; N); the learned weights were fitted on them (J, K, L and N were first run once as fresh sets:
   benchmarks/questions/README.md).
-- report, report2, report3: 120 + 200 + 100 blind questions (sets C, D; G, H; M) by other writers;
-  never used to choose anything (M was run once, on the session's final code).
+- report, report2, report3, report4: 120 + 200 + 100 + 100 blind questions (sets C, D; G, H; M; O) by
+  other writers; never used to choose anything (M and O were each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -35,6 +35,7 @@ SETS = {
     "report": ROOT / "benchmarks/questions/report.jsonl",
     "report2": ROOT / "benchmarks/questions/report2.jsonl",
     "report3": ROOT / "benchmarks/questions/report3.jsonl",
+    "report4": ROOT / "benchmarks/questions/report4.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
