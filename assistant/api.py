@@ -15,7 +15,7 @@ from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
 from .conversation import Turn, resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
 from .errors import AssistantError, CorpusError, IndexFormatError, IndexUnusableError, InputError
-from .fuse import LEXICAL_WEIGHT, diversify
+from .fuse import LEXICAL_WEIGHT, diversify, scale_of
 from .index import build as builder
 from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
@@ -375,7 +375,7 @@ def _with_leads(index: store.Index, hits: list[Hit], qvec: np.ndarray, allowed: 
     if not leads:
         return hits
     found = {h.passage_id: h for h in hits[CANDIDATES:] if h.passage_id in leads}  # further down: moved up
-    top_dense = max((h.dense or 0.0 for h in hits), default=0.0) or 1.0
+    top_dense = scale_of(max((h.dense or 0.0 for h in hits), default=0.0))
     dense = dense_scores(index, qvec, [pid for pid in leads if pid not in found])
     added = [found.get(pid) or Hit(pid, (1 - LEXICAL_WEIGHT) * dense[pid] / top_dense, dense[pid], None)
              for pid in leads]

@@ -16,6 +16,13 @@ from .records import Hit
 LEXICAL_WEIGHT = 0.5  # chosen on the dev set (see README: retrieval choices)
 
 
+def scale_of(best: float) -> float:
+    """The divisor that makes the best of some scores 1.0, or 1.0 when the best is not positive: every
+    cosine of a narrow search (one article's passages against a follow-up's words) may be negative,
+    and dividing by a best near zero or below would blow the scores up or reverse their order."""
+    return best if best > 0 else 1.0
+
+
 def fuse(
     dense: Mapping[int, float],
     lexical: Mapping[int, float],
@@ -31,7 +38,7 @@ def fuse(
     if not dense and not lexical:
         return []
     floor = min(dense.values()) if dense else 0.0
-    top_dense = max(max(dense.values()) if dense else 0.0, 1e-9)
+    top_dense = scale_of(max(dense.values()) if dense else 0.0)
     top_lexical = max(lexical.values()) if lexical else 0.0
     hits = []
     for pid in set(dense) | set(lexical):

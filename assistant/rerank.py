@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
 from .signals import NameKeys, has_speech, item_marks, name_overlap
@@ -86,7 +87,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
     if not hits:
         return rows
     q = qvec.astype(np.float32)
-    top_fused = max(h.score for h in hits) or 1.0
+    top_fused = scale_of(max(h.score for h in hits))
     top_lex = max((h.lexical or 0.0) for h in hits) or 1.0
     wants = intent.wants
     ids = np.array([h.passage_id for h in hits], dtype=np.int64)

@@ -105,3 +105,11 @@ def test_property_cross_lingual_dense_top_hit_is_not_buried(data, n, weight):
     assert all(h.score <= 1.0 + 1e-9 for h in hits)
     assert {h.passage_id for h in hits} == set(dense) | set(lexical)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_all_negative_cosines_keep_their_scale_and_order():
+    """A narrow search (one article against a follow-up's words) may see only negative cosines: they are
+    used as they are, not divided by a best near zero (which gave scores of minus millions)."""
+    hits = fuse({1: -0.0001, 2: -0.05}, {}, {1: True, 2: True}, lexical_weight=0.5)
+    assert [h.passage_id for h in hits] == [1, 2]
+    assert scores(hits) == pytest.approx({1: -0.00005, 2: -0.025})
