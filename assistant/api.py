@@ -70,10 +70,6 @@ class Candidates:
         """The vector that ranks and quotes the focus article's passages: the question's own words."""
         return self.qvec if self.own_vec is None else self.own_vec
 
-    def ranked(self) -> list[Hit]:
-        """The hits re-ranked, best first (see `ranking`)."""
-        return self.ranking()[0]
-
     def ranking(self) -> tuple[list[Hit], float]:
         """The hits re-ranked, best first, and the re-ranker's own score of the first (see Assistant.ask).
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,21 +91,20 @@ def evidence_spans(article: Article, evidence: str | None) -> list[tuple[int, in
     return [m.span() for m in pattern.finditer(article.text)]
 
 
-def overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+def overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Whether start..end overlaps one of the spans."""
     return any(start < b and a < end for a, b in spans)
 
 
-def _first(citations: tuple[Citation, ...], source: str | None, spans: list[tuple[int, int]] | None = None,
+def _first(citations: tuple[Citation, ...], source: str | None, spans: Sequence[tuple[int, int]] = (),
            level: str = "passage") -> int | None:
-    """Rank of the first citation of source (overlapping one of spans at the passage or quote level), or None."""
+    """Rank of the first citation of source overlapping one of spans at the passage or quote level (any
+    citation of source when there are no spans: the evidence is not in the text), or None."""
     for c in citations:
         if c.source != source:
             continue
-        if spans is None:
-            return c.rank
         start, end = (c.passage_start, c.passage_end) if level == "passage" else (c.quote_start, c.quote_end)
-        if overlaps(start, end, spans):
+        if not spans or overlaps(start, end, spans):
             return c.rank
     return None
 
@@ -116,8 +116,8 @@ def run(assistant: Assistant, questions: list[Question]) -> list[Outcome]:
         answer = assistant.ask(q.question, k=EVAL_K, history=list(q.history))
         spans = evidence_spans(articles[q.source], q.evidence) if q.source in articles else []
         rank = _first(answer.citations, q.source)
-        passage_rank = _first(answer.citations, q.source, spans or None, "passage")
-        quote_rank = _first(answer.citations, q.source, spans or None, "quote")
+        passage_rank = _first(answer.citations, q.source, spans, "passage")
+        quote_rank = _first(answer.citations, q.source, spans, "quote")
         target = (articles[q.source].language if q.source in articles else "none") if q.source else "none"
         top = max((c.similarity for c in answer.citations), default=0.0)
         shown = [{"source": c.source, "quote": c.quote[:160], "answers": c.answers} for c in answer.citations[:3]]

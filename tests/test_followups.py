@@ -40,7 +40,7 @@ def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
     found = seed_index.candidates(MAYOR, history=[CEREMONY])
     gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
     assert found.focus == gwangju
-    hits = found.ranked()
+    hits = found.ranking()[0]
     rows = [found.index.article_row(h.passage_id) for h in hits]
     inside = rows.count(gwangju)
     assert inside == len(found.index.passages_of_articles([gwangju]))  # every passage of it, searched

@@ -305,7 +305,7 @@ def test_a_summary_question_ranks_the_leads_of_its_articles(seed_index, question
     assert all(index.lead_of(row) in head for row in rows)  # each article's gist is re-ranked
     assert len({h.passage_id for h in found.hits}) == len(found.hits)  # moved up, not repeated
     column = next(i for i, a in enumerate(index.articles) if a.source == COLUMN)
-    assert index.article_row(found.ranked()[0].passage_id) == column
+    assert index.article_row(found.ranking()[0][0].passage_id) == column
 
 
 
