@@ -24,7 +24,7 @@ from .language import language_of
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
-from .rerank import CANDIDATES, rerank, rerank_scored
+from .rerank import CANDIDATES, question_terms, rerank, rerank_scored
 from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
@@ -80,8 +80,11 @@ class Candidates:
         """
         index = self.index
 
+        terms = question_terms(index, self.text, self.language)
+
         def ranked(hits: list[Hit], qvec: np.ndarray) -> tuple[list[Hit], float]:
-            return rerank_scored(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations))
+            return rerank_scored(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations),
+                                 terms)
 
         if self.focus is None:
             ranking, top = ranked(self.hits, self.qvec)
@@ -388,7 +391,7 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     hits = retrieve(index, context_vec, turn.context, language, candidates=n, allowed=allowed,
                     translations=context_translations, filters=filters)
     hits = rerank(index, hits, context_vec, index.names_in(turn.context), intent_of(turn.context),
-                  language, bool(context_translations))
+                  language, bool(context_translations), question_terms(index, turn.context, language))
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)

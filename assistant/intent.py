@@ -35,7 +35,8 @@ CUES: dict[str, dict[str, re.Pattern]] = {
         "en": re.compile(r"\bwhere\b|\bwhich (?:city|region|place|district|venue)\b", re.IGNORECASE),
     },
     "said": {  # what someone said, argued or proposed: answered by their words, quoted or reported
-        "ko": re.compile(r"뭐라(?:고)?|발언|말했|말한|주장|강조|언급|밝혔|밝힌|입장|의견|제안|제언|촉구|당부|지적"),
+        "ko": re.compile(r"뭐라(?:고)?|뭐래|뭐랬|발언|말했|말한|말씀|(?:얘|이야)기(?:했|한|하)|주장|강조|언급|"
+                         r"밝혔|밝힌|입장|의견|제안|제언|촉구|당부|지적"),
         "en": re.compile(r"\bsa(?:y|id|ys)\b|\bargu|\bclaim|\bstress|\bemphasi[sz]|\bsuggest|\bpropos|\burg(?:e|ed)\b|"
                          r"\bcall(?:s|ed)? for\b|\bposition\b|\bstance\b|\bview\b|\bopinion\b|\brecommend",
                          re.IGNORECASE),

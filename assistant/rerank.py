@@ -22,6 +22,7 @@ from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
 from .signals import NameKeys, has_speech, item_marks, name_overlap
+from .terms import tokenize
 
 if TYPE_CHECKING:
     from .index.store import Index
@@ -34,6 +35,7 @@ FEATURES = (
     "dense",  # best-sentence and passage cosine mix
     "best_sentence",  # cosine of the passage's closest sentence
     "lexical",  # BM25 relative to the best candidate's
+    "coverage",  # rarity-weighted share of the question's terms (or their translations) the passage holds
     "same_language",
     "heading",  # the passage is one short line with no sentence ending
     "length",  # log of the passage length
@@ -80,9 +82,35 @@ def load_model(path: Path = MODEL, names: tuple[str, ...] = FEATURES) -> Model |
                  float(data.get("bias", 0.0)), float(data.get("threshold", 0.0)))
 
 
+Terms = list[tuple[float, frozenset[str]]]  # a question's terms: (rarity weight, the term and its translations)
+
+
+def question_terms(index: Index, text: str, language: str) -> Terms:
+    """The question's terms (of two letters or more), each with its translations once the bridge has
+    encoded the question, weighted by rarity (Index.weighted_terms)."""
+    translated = index.bridge.translations_of(text, language)
+    return index.weighted_terms({t: translated.get(t, ()) for t in tokenize(text) if len(t) > 1})
+
+
+def coverage(index: Index, ids: np.ndarray, terms: Terms) -> np.ndarray:
+    """Per passage: the weighted share of the question's terms it holds in some form (through the BM25
+    postings: no second analysis of the passages)."""
+    total = sum(weight for weight, _ in terms)
+    out = np.zeros(len(ids))
+    if not total:
+        return out
+    for weight, forms in terms:
+        if weight > 0:
+            held = np.zeros(len(ids), dtype=bool)
+            for form in forms:
+                held |= np.isin(ids, index.lexical.passages_with(form))
+            out += weight * held
+    return out / total
+
+
 def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-             same_language: list[bool]) -> np.ndarray:
-    """One row of FEATURES per hit."""
+             same_language: list[bool], terms: Terms = ()) -> np.ndarray:
+    """One row of FEATURES per hit (terms: question_terms, for the coverage feature)."""
     rows = np.zeros((len(hits), len(FEATURES)), dtype=np.float64)
     if not hits:
         return rows
@@ -94,6 +122,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
     best_sentences = index.best_sentence_cosines(ids, q)
     centralities = index.centralities(ids)
     titles = index.title_vectors[index.passages.article[ids]] @ q
+    covered = coverage(index, ids, terms)
     in_article: dict[int, float] = {}  # name overlap with each article, computed once per article
     for i, hit in enumerate(hits):
         pid = hit.passage_id
@@ -112,6 +141,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             hit.dense or 0.0,
             float(best_sentences[i]),
             (hit.lexical or 0.0) / top_lex,
+            float(covered[i]),
             float(same_language[i]),
             float(signals.heading),
             math.log1p(len(text)),
@@ -134,14 +164,16 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
 
 
 def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-           question_language: str, translated: bool, model: Model | None = None) -> list[Hit]:
+           question_language: str, translated: bool, terms: Terms = (), model: Model | None = None) -> list[Hit]:
     """The first CANDIDATES hits re-ordered by the model; each hit's score becomes its relative weight
-    (1.0 for the best, exp(difference) for the others), so a cut relative to the best is meaningful."""
-    return rerank_scored(index, hits, qvec, question_names, intent, question_language, translated, model)[0]
+    (1.0 for the best, exp(difference) for the others), so a cut relative to the best is meaningful.
+    terms: question_terms of the question."""
+    return rerank_scored(index, hits, qvec, question_names, intent, question_language, translated, terms, model)[0]
 
 
 def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-                  question_language: str, translated: bool, model: Model | None = None) -> tuple[list[Hit], float]:
+                  question_language: str, translated: bool, terms: Terms = (),
+                  model: Model | None = None) -> tuple[list[Hit], float]:
     """`rerank`, with the model's own score of the best hit: how well anything answers at all, which
     the relative weights no longer tell (0.0 without a model or hits)."""
     model = model or load_model()
@@ -149,7 +181,7 @@ def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_name
     if model is None or not head:
         return hits, 0.0
     same = [translated or index.languages[h.passage_id] == question_language for h in head]
-    scores = model.score(features(index, head, qvec, question_names, intent, same))
+    scores = model.score(features(index, head, qvec, question_names, intent, same, terms))
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
     ranked = [head[i].rescored(float(np.exp(scores[i] - best))) for i in order]

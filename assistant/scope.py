@@ -136,20 +136,13 @@ def answer_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict
         return 1.0
     n = len(index)
 
-    def idf(term: str) -> float:
-        df = len(index.lexical.passages_with(term))
-        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
-
     def holds_answer(span: str) -> bool:
         return ((not intent.wants("figure") or intent.figure_in(span))
                 and (not intent.wants("when") or has_date(span))
                 and (not intent.wants("who") or has_person(span)))
 
-    weighted = []
-    for term, words in own.items():
-        forms = {term, *words}
-        weight = max(idf(form) for form in forms)
-        weighted.append((weight if weight > 0 else math.log(1 + n), forms))  # a word no article uses weighs most
+    # a word no article uses weighs most
+    weighted = [(weight if weight > 0 else math.log(1 + n), forms) for weight, forms in index.weighted_terms(own)]
     total = sum(w for w, _ in weighted)
     if not total:
         return 0.0

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, tune3, tune4, tune5: 120 + 200 + 200 + 100 + 100 blind questions (sets A, B; E, F; J, K;
-  L; N); the learned weights were fitted on them (J, K, L and N were first run once as fresh sets:
-  benchmarks/questions/README.md).
+- tune, tune2, tune3, tune4, tune5, tune6: 120 + 200 + 200 + 100 + 100 + 100 blind questions (sets A, B;
+  E, F; J, K; L; N; T); the learned weights were fitted on them (J, K, L, N and T were first run once as
+  fresh sets: benchmarks/questions/README.md).
 - report, report2, report3, report4, report5: 120 + 200 + 100 + 100 + 200 blind questions (sets C, D;
   G, H; M; O; P, Q) by other writers; never used to choose anything (M, O and P, Q were each run once, on
   their session's final code).
@@ -43,6 +43,7 @@ SETS = {
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
     "tune4": ROOT / "benchmarks/questions/tune4.jsonl",
     "tune5": ROOT / "benchmarks/questions/tune5.jsonl",
+    "tune6": ROOT / "benchmarks/questions/tune6.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

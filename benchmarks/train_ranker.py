@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl benchmarks/questions/tune2.jsonl \
         benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl benchmarks/questions/tune5.jsonl \
-        --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
+        benchmarks/questions/tune6.jsonl --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
 their passage overlaps the gold evidence; the sentences of those passages by whether they overlap
@@ -33,7 +33,7 @@ from assistant import Assistant
 from assistant.config import DEFAULT_CORPUS
 from assistant.evaluate import evidence_spans, overlaps, read_questions
 from assistant.quote import QUOTE_FEATURES, QUOTE_MODEL, sentence_features
-from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model
+from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, load_model, question_terms
 from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, answered_by_names, scope_features, unrelated
 
 # At most this share of answerable questions may be declined (cross-validated); see train_scope.
@@ -56,7 +56,7 @@ def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndar
         head = c.hits[:CANDIDATES]
         index = c.index
         same = [bool(c.translations) or index.languages[h.passage_id] == c.language for h in head]
-        x = features(index, head, c.qvec, c.names, c.intent, same)
+        x = features(index, head, c.qvec, c.names, c.intent, same, question_terms(index, c.text, c.language))
         y = np.zeros(len(head))
         for i, hit in enumerate(head):
             p = index.passage(hit.passage_id)

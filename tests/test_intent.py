@@ -88,6 +88,10 @@ ROWS = [
     # -- said: someone's words, quoted or reported
     ("ko-said-banmal", "시장은 뭐라고 했어?", {"said"}),
     ("ko-said-followup", "그럼 시장은 뭐라고 했어?", {"said"}),
+    ("ko-said-contracted", "장관은 뭐래?", {"said"}),  # 뭐래 = 뭐라고 해
+    ("ko-said-contracted-past", "그 사람이 뭐랬는데", {"said"}),
+    ("ko-said-talked", "임기남 상무가 정부 역할에 대해 얘기한 거 있어?", {"said"}),
+    ("ko-said-polite", "시장님 말씀 내용이 궁금해요", {"said"}),
     ("ko-said-argument", "홍기월 의원 주장이 뭐야", {"said", "summary"}),  # 주장 is also a summary cue
     ("ko-said-proposal", "어떤 대책을 제안했습니까?", {"said"}),
     ("en-said-argue", "What does the columnist argue?", {"said"}),

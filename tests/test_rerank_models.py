@@ -15,6 +15,7 @@ from conftest import SMALL_ARTICLES, write_corpus
 from assistant import Assistant, quote, rerank, scope
 from assistant.rerank import CANDIDATES, Model, load_model
 from assistant.signals import is_heading
+from assistant.terms import tokenize
 
 MODELS = [
     pytest.param(rerank.MODEL, rerank.FEATURES, id="ranker"),
@@ -270,6 +271,22 @@ def test_features_have_one_finite_row_per_hit(ranked_index):
     numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
     assert c.intent.figures == {"count"}
     assert (figure <= numbers).all()
+
+
+def test_coverage_is_the_rarity_weighted_share_of_question_terms_a_passage_holds(ranked_index):
+    c = ranked_index.candidates("How many robotic cranes will the harbor city use?")
+    index = c.index
+    terms = rerank.question_terms(index, c.text, c.language)
+    x = rerank.features(index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits), terms)
+    covered = x[:, rerank.FEATURES.index("coverage")]
+    assert ((covered >= 0) & (covered <= 1)).all() and covered.max() > 0
+    total = sum(weight for weight, _ in terms)
+    for hit, share in zip(c.hits, covered, strict=True):  # recomputed from the passage's own terms
+        words = set(tokenize(index.passage_text(hit.passage_id)))
+        assert share == pytest.approx(sum(w for w, forms in terms if forms & words) / total)
+    # without the question's terms there is nothing to cover
+    bare = rerank.features(index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits))
+    assert not bare[:, rerank.FEATURES.index("coverage")].any()
 
 
 def test_a_figure_question_of_no_named_kind_matches_any_number(ranked_index):

@@ -325,6 +325,21 @@ class Index:
         weights.update({key: idf([*(english_terms(key) or [key]), *spelled.get(key, ())]) for key in latin})
         return NameKeys(korean, latin, weights)
 
+    def idf(self, term: str) -> float:
+        """BM25 idf of an index term (0.0 for a word no passage holds)."""
+        df = len(self.lexical.passages_with(term))
+        n = len(self)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def weighted_terms(self, translations: dict[str, tuple[str, ...]]) -> list[tuple[float, frozenset[str]]]:
+        """Each question term with its translations, as (weight, forms): the idf of its rarest form that
+        passages hold (0.0 for a word no article uses, in any of its forms)."""
+        out = []
+        for term, words in translations.items():
+            forms = frozenset({term, *words})
+            out.append((max(self.idf(form) for form in forms), forms))
+        return out
+
     def names_in_article(self, names: NameKeys, row: int) -> float:
         """name_overlap of the question's names with an article: its title, text and byline."""
         from ..signals import name_overlap
