@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -310,7 +310,7 @@ class Assistant:
                 if not intent.kinds:  # "그럼 작년엔?" asks what the earlier question asked; its own list item stays
                     earlier = intent_of(turn.context)
                     ordinal = earlier.ordinal if intent.ordinal is None else intent.ordinal
-                    intent = Intent(earlier.kinds, ordinal, earlier.figures)
+                    intent = replace(earlier, ordinal=ordinal)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])

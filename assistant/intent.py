@@ -65,6 +65,12 @@ BYLINE_ASKED = {
     "en": re.compile(r"\bwho\b|\bwhich\b|\bname\b|\boutlet|\bnewspaper|\bpublicat|\bpublished\b|\bwhen\b|"
                      r"\bdate\b", re.IGNORECASE),
 }
+# A question asking which year: answered by a sentence that states one, not by a month and day alone
+# (news stories often leave the year to their dateline).
+YEAR_ASKED = {
+    "ko": re.compile(r"몇\s*년(?:도|에(?!\s*걸))|연도"),
+    "en": re.compile(r"\b(?:what|which) year\b|\bin what year\b|\byear (?:was|did|of)\b", re.IGNORECASE),
+}
 # Which kind of figure a figure question wants (signals.FIGURE_KINDS says which a sentence states).
 FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
     "money": {
@@ -110,6 +116,7 @@ class Intent:
     kinds: frozenset[str]
     ordinal: int | None = None  # the item of a list the question asks for ("the second proposal")
     figures: frozenset[str] = frozenset()  # for a figure question: money, count, people, percent, age, area, rank
+    year: bool = False  # a "when" question asking which year
 
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
@@ -133,4 +140,7 @@ def intent_of(question: str) -> Intent:
     if "meta" in kinds:
         kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
     figures = frozenset(kind for kind, by_lang in FIGURE_CUES.items() if by_lang[lang].search(question))
-    return Intent(frozenset(kinds), question_ordinal(question), figures if "figure" in kinds else frozenset())
+    year = bool(YEAR_ASKED[lang].search(question))
+    if year:  # "몇 년도에 열렸어?" asks when, not how many
+        kinds = (kinds - {"figure"}) | {"when"}
+    return Intent(frozenset(kinds), question_ordinal(question), figures if "figure" in kinds else frozenset(), year)

@@ -99,12 +99,10 @@ def coverage(index: Index, ids: np.ndarray, terms: Terms) -> np.ndarray:
     out = np.zeros(len(ids))
     if not total:
         return out
+    lexical = index.lexical
     for weight, forms in terms:
-        if weight > 0:
-            held = np.zeros(len(ids), dtype=bool)
-            for form in forms:
-                held |= np.isin(ids, index.lexical.passages_with(form))
-            out += weight * held
+        if weight > 0:  # some form is an index term
+            out += weight * np.logical_or.reduce([lexical.held_by(f, ids) for f in forms if lexical.knows(f)])
     return out / total
 
 

@@ -27,7 +27,7 @@ from .language import language_of
 from .names import unknown_names
 from .records import Hit
 from .rerank import load_model
-from .signals import NameKeys, has_date, has_person, name_overlap
+from .signals import NameKeys, has_date, has_person, has_year, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     top_ids = np.array([h.passage_id for h in hits[:3]])
 
     def in_top(term: str) -> bool:  # through the BM25 postings: no second analysis of the passages
-        return bool((index.lexical.passages_with(term)[:, None] == top_ids[None, :]).any())
+        return bool(index.lexical.held_by(term, top_ids).any())
 
     terms = {t for t in tokenize(question) if len(t) > 1}
     translated = set(translations)
@@ -138,7 +138,7 @@ def answer_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict
 
     def holds_answer(span: str) -> bool:
         return ((not intent.wants("figure") or intent.figure_in(span))
-                and (not intent.wants("when") or has_date(span))
+                and (not intent.wants("when") or (has_year(span) if intent.year else has_date(span)))
                 and (not intent.wants("who") or has_person(span)))
 
     # a word no article uses weighs most

@@ -34,9 +34,8 @@ ROWS = [
     ("en-when-what-year", "What year was it founded?", {"when"}),
     # questionable: "몇 월" asks for a date, yet the bare "몇" of the figure cue fires too.
     ("ko-when-which-month", "몇 월에 개최됐어", {"figure", "when"}),
-    ("ko-when-which-year-do", "몇 년도에 설립됐어", {"figure", "when"}),
-    # questionable: "몇 년에 설립됐어?" (in which year was it founded) reads as a figure only, not a time.
-    ("ko-year-without-do", "몇 년에 설립됐어", {"figure"}),
+    ("ko-when-which-year-do", "몇 년도에 설립됐어", {"when"}),
+    ("ko-year-without-do", "몇 년에 설립됐어", {"when"}),  # in which year (intent.year), not how many
     # -- who
     ("ko-who-noun", "시장 누구야", {"who"}),
     ("ko-who-subject", "누가 발표했어?", {"who"}),
@@ -132,6 +131,24 @@ def test_meta_never_comes_with_who_when_or_where():
         kinds = intent_of(question).kinds
         if "meta" in kinds:
             assert not kinds & {"who", "when", "where"}, question
+
+
+@pytest.mark.parametrize(("question", "year"), [
+    ("홍기월 의원 5분 발언은 몇 년도에 있었어?", True),
+    ("그 포럼 몇년도에 열린 거야?", True),
+    ("선포식이 열린 연도는 언제입니까?", True),
+    ("In which year was the forum held?", True),
+    ("What year did Gwangju declare itself an AI city?", True),
+    ("선포식 언제 했어?", False),
+    ("When was the forum held?", False),
+    ("몇 년 동안 투자한대?", False),
+    ("How many years will the project run?", False),
+])
+def test_a_question_asking_which_year_wants_a_year(question, year):
+    intent = intent_of(question)
+    assert intent.year is year
+    if year:  # asks when, not how many
+        assert intent.wants("when") and not intent.wants("figure")
 
 
 def test_intent_wants_reads_its_kinds():

@@ -174,3 +174,15 @@ def test_search_equals_exact_bm25_scores_on_random_corpora(seed, docs):
             expected_rows, expected_scores = brute_top_k(inside, k)
             np.testing.assert_array_equal(rows, expected_rows)
             np.testing.assert_allclose(scores, expected_scores, rtol=1e-6)
+
+
+def test_held_by_finds_the_passages_holding_a_term_from_its_sorted_postings():
+    docs = ["the port city builds robot cranes", "cranes and ships", "farmers fly drones",
+            "드론 방제 비용", "the city budget for drones and cranes", ""]
+    index = LexicalIndex.build([tokenize(d) for d in docs])
+    rows = np.array([5, 0, 2, 4, 1, 3])
+    for term in {t for d in docs for t in tokenize(d)} | {"unknown"}:
+        postings = index.passages_with(term)
+        assert (np.diff(postings) > 0).all()  # the binary search relies on passage order
+        expected = np.array([term in tokenize(docs[r]) for r in rows])
+        assert np.array_equal(index.held_by(term, rows), expected), term

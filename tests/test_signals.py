@@ -19,6 +19,7 @@ from assistant.signals import (
     has_number,
     has_person,
     has_speech,
+    has_year,
     is_heading,
     item_marks,
     latin_words,
@@ -104,6 +105,23 @@ def test_has_number(text, expected):
 @pytest.mark.parametrize(("text", "expected"), table(DATES))
 def test_has_date(text, expected):
     assert has_date(text) is expected
+
+
+YEARS = [
+    ("en-year", "The forum was held on July 16, 2025.", True),
+    ("ko-year", "2020년 1월 광주시는 선포식을 열었다.", True),
+    ("ko-short-year", "지난 20년 8월 발언했다.", True),
+    ("en-apostrophe-year", "the class of '24 graduated", True),
+    ("en-month-day-only", "On August 28, the councillor spoke.", False),
+    ("ko-month-day-only", "지난 8월 28일 5분 발언을 했다.", False),
+    ("ko-duration", "지난 10년간 투자했다.", False),
+    ("big-number", "1,221 AI specialists and 20245 visitors", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), table(YEARS))
+def test_has_year(text, expected):
+    assert has_year(text) is expected
 
 
 @pytest.mark.parametrize(("text", "expected"), table(PEOPLE))

@@ -59,6 +59,15 @@ class LexicalIndex:
         scores = self._bm25.scores
         return scores["indices"][scores["indptr"][column] : scores["indptr"][column + 1]]
 
+    def held_by(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """Which of the passage rows hold an index term: a binary search in its postings, which bm25s
+        keeps in passage order, so the cost does not grow with how common the term is."""
+        postings = self.passages_with(term)
+        if not len(postings):
+            return np.zeros(len(rows), dtype=bool)
+        at = np.minimum(np.searchsorted(postings, rows), len(postings) - 1)
+        return postings[at] == rows
+
     def knows(self, term: str) -> bool:
         """Whether any passage holds this index term."""
         return term in self._bm25.vocab_dict
