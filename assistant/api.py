@@ -308,9 +308,7 @@ class Assistant:
                 qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
                 translations = translations + context_translations
                 if not intent.kinds:  # "그럼 작년엔?" asks what the earlier question asked; its own list item stays
-                    earlier = intent_of(turn.context)
-                    ordinal = earlier.ordinal if intent.ordinal is None else intent.ordinal
-                    intent = replace(earlier, ordinal=ordinal)
+                    intent = _asked_before(turn, intent)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
@@ -346,6 +344,14 @@ class Assistant:
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
+
+
+def _asked_before(turn: Turn, intent: Intent) -> Intent:
+    """A follow-up that asks nothing of its own ("시장은?", "And Wonju?") asks what the latest earlier
+    question that asked something did ("장관은 뭐래?" after "몇 명 왔어?": what the mayor said, not how
+    many), keeping its own list item."""
+    earlier = next((found for found in map(intent_of, turn.earlier) if found.kinds), intent_of(turn.context or ""))
+    return replace(earlier, ordinal=earlier.ordinal if intent.ordinal is None else intent.ordinal)
 
 
 def _introduction_first(index: store.Index, hits: list[Hit], names: NameKeys) -> list[Hit]:

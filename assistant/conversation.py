@@ -107,6 +107,7 @@ class Turn:
 
     question: str
     context: str | None = None  # the earlier question(s) a follow-up leans on, already resolved
+    earlier: tuple[str, ...] = ()  # those earlier questions one by one, the latest first
 
     @property
     def text(self) -> str:
@@ -119,4 +120,5 @@ def resolve(question: str, history: Sequence[str]) -> Turn:
     earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-REACH_BACK:]
     if not earlier or not leans_on_history(question):
         return Turn(question)
-    return Turn(question, resolve(earlier[-1], earlier[:-1]).text)
+    previous = resolve(earlier[-1], earlier[:-1])
+    return Turn(question, previous.text, (previous.question, *previous.earlier))

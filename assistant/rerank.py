@@ -21,7 +21,7 @@ import numpy as np
 from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, has_speech, item_marks, name_overlap
+from .signals import NameKeys, has_speech, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ FEATURES = (
     "length",  # log of the passage length
     "position",  # 0 for the article's first paragraph, 1 for its last
     "centrality",  # cosine with the mean of its article's passages
-    "names",  # share of the question's names the passage mentions
     "article_names",  # share of the question's names its article mentions anywhere
     "figure_match",  # the question wants a figure and the passage holds one (of the kind asked: a sum, a count...)
     "date_match",
@@ -145,7 +144,6 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             math.log1p(len(text)),
             position,
             centrality,
-            name_overlap(question_names, text, signals.words),
             in_article[row],
             float(intent.figure_in(text, signals.number)),
             float(wants("when") and signals.date),
