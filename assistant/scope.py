@@ -88,8 +88,13 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     unknown = len(set(unknown_names(question, index.names, index.korean_text)))
     top_ids = np.array([h.passage_id for h in hits[:3]])
 
+    held: dict[str, bool] = {}  # a term is looked up once, though several checks ask about it
+
     def in_top(term: str) -> bool:  # through the BM25 postings: no second analysis of the passages
-        return bool(index.lexical.held_by(term, top_ids).any())
+        found = held.get(term)
+        if found is None:
+            found = held[term] = bool(index.lexical.knows(term) and index.lexical.held_by(term, top_ids).any())
+        return found
 
     terms = {t for t in tokenize(question) if len(t) > 1}
     translated = set(translations)

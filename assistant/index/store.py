@@ -16,19 +16,19 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from ..errors import IndexFormatError, IndexUnusableError
+from ..names import Names, name_keys, spelled_as, standard_spellings
 from ..records import Article, Paragraph, Passage, Sentence
+from ..signals import NameKeys, latin_words, name_overlap, question_names, signal_flags, text_signals
+from ..terms import STOPWORDS, english_terms, tokenize_with_names
 from . import ann
 from .backend import LocalBackend, SearchBackend
 from .bridge import Bridge
 from .lexical import LexicalIndex
-
-if TYPE_CHECKING:
-    from ..signals import NameKeys
 
 # 2: names.txt; 3: terms_<lang> (term bridge); 4: .npy vectors, IVF above a size; 5: titles.npy; 6: article url and
 # the PDF page of each paragraph; 7: corpus.json (near-duplicates, the status of every file, Korean names per
@@ -94,7 +94,6 @@ class PassageTable:
 
     @classmethod
     def of(cls, passages: list[Passage], article_row: dict[str, int]) -> PassageTable:
-        from ..signals import signal_flags
 
         counts = np.array([len(p.sentences) for p in passages], dtype=np.int32)
         return cls(
@@ -194,7 +193,6 @@ class Index:
         """The index that index_dir points at, or IndexUnusableError naming the fix."""
         import faiss
 
-        from ..names import Names
 
         path = resolve(index_dir)
         manifest = read_manifest(index_dir)
@@ -296,7 +294,6 @@ class Index:
 
     def authored_by(self, question: str) -> list[int]:
         """Rows of the articles whose author the question names ("Who is Kim Jang-gi?" for 김장기)."""
-        from ..names import name_keys, spelled_as
 
         if self._authors is None:
             self._authors = spelled_as((a.author, row) for row, a in enumerate(self.articles) if a.author)
@@ -307,8 +304,6 @@ class Index:
         """The names a question mentions (signals.question_names, with the corpus's name keys), each weighted
         by its rarity: the BM25 idf of its most frequent spelling the corpus uses (a name no passage holds
         weighs most)."""
-        from ..signals import NameKeys, question_names
-        from ..terms import english_terms
 
         asked = question_names(question, self.names)
         latin = asked.latin | self._typed_in_lower_case(question, asked)
@@ -342,7 +337,6 @@ class Index:
 
     def names_in_article(self, names: NameKeys, row: int) -> float:
         """name_overlap of the question's names with an article: its title, text and byline."""
-        from ..signals import name_overlap
 
         article = self.articles[row]
         return name_overlap(names, "\n".join((article.title, article.text, article.byline())), self.article_words(row))
@@ -351,7 +345,6 @@ class Index:
         """Names a question types in lower case ("hong giwol", "wonju"), which only the corpus can tell
         from other words: runs of two or three words the corpus writes as one capitalised name
         (honggiwol), and romanisations of the corpus's Korean names (wonju for 원주)."""
-        from ..terms import STOPWORDS
 
         words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", question)]
         spelled = {w for w in words if w in self.bridge.korean_spellings()}
@@ -367,9 +360,6 @@ class Index:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
         the romanised spellings of its proper nouns and of a Korean author's name, so "Wonju" in a
         question finds 원주 in the article and "Kim Jang-gi" its author 김장기."""
-        from ..names import standard_spellings
-        from ..signals import latin_words
-        from ..terms import tokenize_with_names
 
         words = self._words.get(row)
         if words is None:
@@ -390,7 +380,6 @@ class Index:
 
     def signals(self, pid: int):
         """signals.TextSignals of a passage (figures, dates, people, heading, words), computed once."""
-        from ..signals import text_signals
 
         found = self._signals.get(pid)
         if found is None:
