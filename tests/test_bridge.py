@@ -89,3 +89,20 @@ def test_borrowed_names_translate_by_meaning(seed_index):
     assert "naver" in index.bridge.borrowed("네이버")
     spellings = dict(index.names_in("네이버 임원은 뭐라고 했어?").korean)["네이버"]
     assert "naver" in spellings
+
+
+def test_titles_translate_through_the_title_dictionary_beside_their_neighbours(seed_index):
+    # 시장 is both "market" (its nearest word by meaning) and "mayor": both are searched, the passages decide
+    assert {"market", "mayor"} <= set(translate(seed_index, "시장은 뭐라고 했어?", "ko"))
+    assert "시장" in translate(seed_index, "What did the Wonju mayor say?", "en")  # 현 원주시장 in the column
+    # only words the corpus uses: no article says "professor", so 교수 gains nothing from the dictionary
+    assert "professor" not in translate(seed_index, "교수는 뭐라고 했어?", "ko")
+
+
+def test_the_title_dictionary_maps_both_ways():
+    from assistant.titles import TITLES, title_translations
+
+    assert title_translations("시장", "ko") == ("mayor",)
+    assert "시장" in title_translations("mayor", "en") and "의원" in title_translations("lawmaker", "en")
+    assert title_translations("member", "en") == ()  # a part of a title is not one
+    assert title_translations("정부", "ko") == () and all(TITLES.values())

@@ -19,6 +19,7 @@ import numpy as np
 from ..language import is_verb_term, term_language
 from ..names import korean_names_in, name_keys, romanizations, spelled_as
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
+from ..titles import title_translations
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
 PER_TERM = 3
@@ -182,5 +183,8 @@ class Bridge:
                 for row, cols in enumerate(top):
                     cols = cols[np.argsort(-sims[row, cols])]
                     found[row].extend(self.terms[lang][c] for c in cols if sims[row, c] >= MIN_SIMILARITY)
+        other = next((lang for lang in self.vectors if lang != language), None)
         for term, words in zip(terms, found, strict=True):
-            self._cache[(term, language)] = tuple(words)
+            if other is not None:  # a title's dictionary translations, where the corpus uses them (titles.py)
+                words.extend(t for t in title_translations(term, language) if t in self._rows(other))
+            self._cache[(term, language)] = tuple(dict.fromkeys(words))
