@@ -41,6 +41,10 @@ CONTEXT_WEIGHT = 0.35
 RELATED_SHARE = 0.5
 # A summary question's candidates hold the leads of the articles of this many first hits.
 LEAD_ARTICLES = 10
+# A follow-up keeps to the article that answered the earlier question only when that answer was clear:
+# when another article's best passage scores at least this share of the first's (re-ranked relative
+# weights), the conversation has not chosen between them (tune sets' follow-ups: 0.1-0.2 best).
+FOCUS_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -391,8 +395,9 @@ def _with_leads(index: store.Index, hits: list[Hit], qvec: np.ndarray, allowed: 
 
 def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_translations: list[str], n: int,
            allowed: np.ndarray | None, filters: Filters | None) -> int | None:
-    """The article a follow-up's conversation is about: the best answer to its context, unless the
-    question names something that article does not mention (it moved on: "And what about Wonju?")."""
+    """The article a follow-up's conversation is about: the best answer to its context, unless another
+    article answers the context nearly as well (FOCUS_MARGIN), or the question names something that
+    article does not mention (it moved on: "And what about Wonju?")."""
     language = language_of(turn.context)
     hits = retrieve(index, context_vec, turn.context, language, candidates=n, allowed=allowed,
                     translations=context_translations, filters=filters)
@@ -401,6 +406,8 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)
+    if next((h.score for h in hits[1:] if index.article_row(h.passage_id) != row), 0.0) >= FOCUS_MARGIN:
+        return None
     names = index.names_in(turn.question)
     article = index.articles[row]
     if names and name_overlap(names, article.title + "\n" + article.text, index.article_words(row)) < 1.0:

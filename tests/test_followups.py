@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant import InputError
+from assistant.api import FOCUS_MARGIN
 from assistant.cli import main
 from assistant.web.app import earlier_questions
 from assistant.web.render import MD_SPECIAL, md_escape, md_unescape
@@ -61,6 +62,19 @@ def test_followup_without_words_of_its_own_ranks_by_the_conversation(seed_index)
 def test_followup_that_names_something_else_leaves_the_article(seed_index):
     found = seed_index.candidates("And what does the Wonju alliance column propose?", history=[CEREMONY])
     assert found.followup and found.focus is None  # no passage of the ceremony story mentions Wonju
+
+
+def test_followup_keeps_to_no_article_when_the_earlier_answer_was_not_clear(seed_index):
+    # two stories give Gwangju's AI investment (426.9 billion won spent, $400 billion planned): the
+    # conversation has not chosen one, so the follow-up is searched with it across all articles
+    earlier = "광주 AI 투자 규모 얼마야?"
+    hits = seed_index.candidates(earlier).ranking()[0]
+    first = seed_index.index.article_row(hits[0].passage_id)
+    runner_up = next(h.score for h in hits if seed_index.index.article_row(h.passage_id) != first)
+    assert runner_up >= FOCUS_MARGIN
+    found = seed_index.candidates("그럼 그거 언제야?", history=[earlier])
+    assert found.followup and found.focus is None
+    assert seed_index.candidates("그럼 그거 언제야?", history=[CEREMONY]).focus is not None  # a clear answer
 
 
 def test_followup_without_history_is_not_resolved(seed_index):
