@@ -6,9 +6,9 @@ Question sets (benchmarks/questions/README.md says how each was written):
 - tune, tune2, tune3, tune4, tune5, tune6: 120 + 200 + 200 + 100 + 100 + 100 blind questions (sets A, B;
   E, F; J, K; L; N; T); the learned weights were fitted on them (J, K, L, N and T were first run once as
   fresh sets: benchmarks/questions/README.md).
-- report, report2, report3, report4, report5: 120 + 200 + 100 + 100 + 200 blind questions (sets C, D;
-  G, H; M; O; P, Q) by other writers; never used to choose anything (M, O and P, Q were each run once, on
-  their session's final code).
+- report, report2, report3, report4, report5, report6: 120 + 200 + 100 + 100 + 200 + 200 blind questions
+  (sets C, D; G, H; M; O; P, Q; R, S) by other writers; never used to choose anything (M, O, P and Q,
+  R and S were each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -38,6 +38,7 @@ SETS = {
     "report3": ROOT / "benchmarks/questions/report3.jsonl",
     "report4": ROOT / "benchmarks/questions/report4.jsonl",
     "report5": ROOT / "benchmarks/questions/report5.jsonl",
+    "report6": ROOT / "benchmarks/questions/report6.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
