@@ -87,8 +87,7 @@ class Candidates:
         terms = question_terms(index, self.text, self.language)
 
         def ranked(hits: list[Hit], qvec: np.ndarray) -> tuple[list[Hit], float]:
-            return rerank_scored(index, hits, qvec, self.names, self.intent, self.language, bool(self.translations),
-                                 terms)
+            return rerank_scored(index, hits, qvec, self.names, self.intent, terms)
 
         if self.focus is None:
             ranking, top = ranked(self.hits, self.qvec)
@@ -402,7 +401,7 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     hits = retrieve(index, context_vec, turn.context, language, candidates=n, allowed=allowed,
                     translations=context_translations, filters=filters)
     hits = rerank(index, hits, context_vec, index.names_in(turn.context), intent_of(turn.context),
-                  language, bool(context_translations), question_terms(index, turn.context, language))
+                  question_terms(index, turn.context, language))
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)

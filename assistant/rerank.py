@@ -36,7 +36,6 @@ FEATURES = (
     "best_sentence",  # cosine of the passage's closest sentence
     "lexical",  # BM25 relative to the best candidate's
     "coverage",  # rarity-weighted share of the question's terms (or their translations) the passage holds
-    "same_language",
     "heading",  # the passage is one short line with no sentence ending
     "length",  # log of the passage length
     "position",  # 0 for the article's first paragraph, 1 for its last
@@ -106,7 +105,7 @@ def coverage(index: Index, ids: np.ndarray, terms: Terms) -> np.ndarray:
 
 
 def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-             same_language: list[bool], terms: Terms = ()) -> np.ndarray:
+             terms: Terms = ()) -> np.ndarray:
     """One row of FEATURES per hit (terms: question_terms, for the coverage feature)."""
     rows = np.zeros((len(hits), len(FEATURES)), dtype=np.float64)
     if not hits:
@@ -139,7 +138,6 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             float(best_sentences[i]),
             (hit.lexical or 0.0) / top_lex,
             float(covered[i]),
-            float(same_language[i]),
             float(signals.heading),
             math.log1p(len(text)),
             position,
@@ -160,24 +158,22 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
 
 
 def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-           question_language: str, translated: bool, terms: Terms = (), model: Model | None = None) -> list[Hit]:
+           terms: Terms = (), model: Model | None = None) -> list[Hit]:
     """The first CANDIDATES hits re-ordered by the model; each hit's score becomes its relative weight
     (1.0 for the best, exp(difference) for the others), so a cut relative to the best is meaningful.
     terms: question_terms of the question."""
-    return rerank_scored(index, hits, qvec, question_names, intent, question_language, translated, terms, model)[0]
+    return rerank_scored(index, hits, qvec, question_names, intent, terms, model)[0]
 
 
 def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-                  question_language: str, translated: bool, terms: Terms = (),
-                  model: Model | None = None) -> tuple[list[Hit], float]:
+                  terms: Terms = (), model: Model | None = None) -> tuple[list[Hit], float]:
     """`rerank`, with the model's own score of the best hit: how well anything answers at all, which
     the relative weights no longer tell (0.0 without a model or hits)."""
     model = model or load_model()
     head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
     if model is None or not head:
         return hits, 0.0
-    same = [translated or index.languages[h.passage_id] == question_language for h in head]
-    scores = model.score(features(index, head, qvec, question_names, intent, same, terms))
+    scores = model.score(features(index, head, qvec, question_names, intent, terms))
     order = np.argsort(-scores, kind="stable")
     best = scores[order[0]]
     ranked = [head[i].rescored(float(np.exp(scores[i] - best))) for i in order]

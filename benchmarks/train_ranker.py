@@ -55,8 +55,7 @@ def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndar
         c = assistant.candidates(q.question, list(q.history))
         head = c.hits[:CANDIDATES]
         index = c.index
-        same = [bool(c.translations) or index.languages[h.passage_id] == c.language for h in head]
-        x = features(index, head, c.qvec, c.names, c.intent, same, question_terms(index, c.text, c.language))
+        x = features(index, head, c.qvec, c.names, c.intent, question_terms(index, c.text, c.language))
         y = np.zeros(len(head))
         for i, hit in enumerate(head):
             p = index.passage(hit.passage_id)

@@ -164,7 +164,7 @@ def ranked_index(tmp_path_factory) -> Assistant:
 
 def ranked(candidates, model=None):
     c = candidates
-    return rerank.rerank(c.index, c.hits, c.qvec, c.names, c.intent, c.language, bool(c.translations), model=model)
+    return rerank.rerank(c.index, c.hits, c.qvec, c.names, c.intent, model=model)
 
 
 QUESTIONS = [
@@ -258,8 +258,7 @@ def test_without_a_model_the_hits_come_back_unchanged(ranked_index, monkeypatch)
 
 def test_features_have_one_finite_row_per_hit(ranked_index):
     c = ranked_index.candidates("How many robotic cranes will the harbor city use?")
-    same = [True] * len(c.hits)
-    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent, same)
+    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent)
     assert x.shape == (len(c.hits), len(rerank.FEATURES))
     assert np.isfinite(x).all()
     fused = x[:, rerank.FEATURES.index("fused")]
@@ -277,7 +276,7 @@ def test_coverage_is_the_rarity_weighted_share_of_question_terms_a_passage_holds
     c = ranked_index.candidates("How many robotic cranes will the harbor city use?")
     index = c.index
     terms = rerank.question_terms(index, c.text, c.language)
-    x = rerank.features(index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits), terms)
+    x = rerank.features(index, c.hits, c.qvec, c.names, c.intent, terms)
     covered = x[:, rerank.FEATURES.index("coverage")]
     assert ((covered >= 0) & (covered <= 1)).all() and covered.max() > 0
     total = sum(weight for weight, _ in terms)
@@ -285,13 +284,13 @@ def test_coverage_is_the_rarity_weighted_share_of_question_terms_a_passage_holds
         words = set(tokenize(index.passage_text(hit.passage_id)))
         assert share == pytest.approx(sum(w for w, forms in terms if forms & words) / total)
     # without the question's terms there is nothing to cover
-    bare = rerank.features(index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits))
+    bare = rerank.features(index, c.hits, c.qvec, c.names, c.intent)
     assert not bare[:, rerank.FEATURES.index("coverage")].any()
 
 
 def test_a_figure_question_of_no_named_kind_matches_any_number(ranked_index):
     c = ranked_index.candidates("How big is the harbor city's robotics laboratory?")
-    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent, [True] * len(c.hits))
+    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent)
     numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
     assert c.intent.wants("figure") and not c.intent.figures
     assert np.array_equal(x[:, rerank.FEATURES.index("figure_match")], numbers)
