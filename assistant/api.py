@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from .config import DEFAULT_INDEX, DEFAULT_K, MAX_K
-from .conversation import Turn, resolve
+from .conversation import Turn, asked_before, resolve
 from .encoders import DEFAULT_ENCODER, Encoder, canonical_name, load_encoder
 from .errors import AssistantError, CorpusError, IndexFormatError, IndexUnusableError, InputError
 from .fuse import LEXICAL_WEIGHT, diversify, scale_of
@@ -24,7 +24,7 @@ from .language import language_of
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
-from .rerank import CANDIDATES, question_terms, rerank, rerank_scored
+from .rerank import CANDIDATES, load_model, question_terms, rerank, rerank_scored
 from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
@@ -311,7 +311,7 @@ class Assistant:
                 qvec = qvec / max(float(np.linalg.norm(qvec)), 1e-9)
                 translations = translations + context_translations
                 if not intent.kinds:  # "그럼 작년엔?" asks what the earlier question asked; its own list item stays
-                    intent = _asked_before(turn, intent)
+                    intent = asked_before(turn, intent)
         allowed = None
         if filters:
             allowed = index.passages_of_articles([i for i, a in enumerate(index.articles) if filters.admits(a)])
@@ -347,14 +347,6 @@ class Assistant:
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
-
-
-def _asked_before(turn: Turn, intent: Intent) -> Intent:
-    """A follow-up that asks nothing of its own ("시장은?", "And Wonju?") asks what the latest earlier
-    question that asked something did ("장관은 뭐래?" after "몇 명 왔어?": what the mayor said, not how
-    many), keeping its own list item."""
-    earlier = next((found for found in map(intent_of, turn.earlier) if found.kinds), intent_of(turn.context or ""))
-    return replace(earlier, ordinal=earlier.ordinal if intent.ordinal is None else intent.ordinal)
 
 
 def _introduction_first(index: store.Index, hits: list[Hit], names: NameKeys) -> list[Hit]:
@@ -405,7 +397,8 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)
-    if next((h.score for h in hits[1:] if index.article_row(h.passage_id) != row), 0.0) >= FOCUS_MARGIN:
+    reranked = hits[1:CANDIDATES] if load_model() is not None else []  # relative weights, not fused scores
+    if next((h.score for h in reranked if index.article_row(h.passage_id) != row), 0.0) >= FOCUS_MARGIN:
         return None
     names = index.names_in(turn.question)
     article = index.articles[row]

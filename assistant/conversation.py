@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import MAX_QUESTION_CHARS
+from .intent import Intent, intent_of
 from .language import has_hangul
 from .names import ENGLISH_NAME
 from .signals import question_names, question_ordinal
@@ -122,3 +123,13 @@ def resolve(question: str, history: Sequence[str]) -> Turn:
         return Turn(question)
     previous = resolve(earlier[-1], earlier[:-1])
     return Turn(question, previous.text, (previous.question, *previous.earlier))
+
+
+def asked_before(turn: Turn, intent: Intent) -> Intent:
+    """What a follow-up that asks nothing of its own ("시장은?", "And Wonju?") asks: what the latest earlier
+    question that asked something did ("장관은 뭐래?" after "몇 명 왔어?": what the mayor said, not how
+    many), with the follow-up's own list item ("두 번째는?"). The intent itself when none asked anything."""
+    earlier = next((found for found in map(intent_of, turn.earlier) if found.kinds), None)
+    if earlier is None:
+        return intent
+    return replace(earlier, ordinal=earlier.ordinal if intent.ordinal is None else intent.ordinal)

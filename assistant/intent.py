@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .language import has_hangul
-from .signals import figure_kinds, has_number, question_ordinal
+from .signals import figure_kinds, has_date, has_number, has_year, question_ordinal
 
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
@@ -68,8 +68,8 @@ BYLINE_ASKED = {
 # A question asking which year: answered by a sentence that states one, not by a month and day alone
 # (news stories often leave the year to their dateline).
 YEAR_ASKED = {
-    "ko": re.compile(r"몇\s*년(?:도|에(?!\s*걸))|연도"),
-    "en": re.compile(r"\b(?:what|which) year\b|\bin what year\b|\byear (?:was|did|of)\b", re.IGNORECASE),
+    "ko": re.compile(r"몇\s*년(?:도|에(?!\s*걸))|연도(?!\s*별)"),
+    "en": re.compile(r"\b(?:what|which) year\b", re.IGNORECASE),
 }
 # Which kind of figure a figure question wants (signals.FIGURE_KINDS says which a sentence states).
 FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
@@ -121,6 +121,15 @@ class Intent:
     def wants(self, kind: str) -> bool:
         return kind in self.kinds
 
+    def date_in(self, text: str, date: bool | None = None) -> bool:
+        """The question wants a time and text states one: a year when the question asks which year (a
+        month and day alone do not answer it), else any date (date: whether text holds one, if known)."""
+        if not self.wants("when"):
+            return False
+        if self.year:
+            return has_year(text)
+        return has_date(text) if date is None else date
+
     def figure_in(self, text: str, number: bool | None = None) -> bool:
         """The question wants a figure and text states one: of the kind asked when the question says
         (a sum, a count, of people too, a share, an age, an area, a rank), else any number (number: whether text holds
@@ -135,12 +144,13 @@ class Intent:
 def intent_of(question: str) -> Intent:
     lang = "ko" if has_hangul(question) else "en"
     kinds = {kind for kind, by_lang in CUES.items() if by_lang[lang].search(question)}
+    year = bool(YEAR_ASKED[lang].search(question))
+    if year:  # "몇 년도에 열렸어?" asks when; a figure only if asked besides ("몇 년도에 몇 명 왔어?")
+        rest = YEAR_ASKED[lang].sub(" ", question)
+        kinds = {kind for kind in kinds if kind != "figure" or CUES["figure"][lang].search(rest)} | {"when"}
     if "meta" in kinds and "said" in kinds and not BYLINE_ASKED[lang].search(question):
         kinds.discard("meta")  # "what does the author argue?" asks for the argument, not the byline
     if "meta" in kinds:
         kinds -= {"who", "when", "where"}  # "who wrote it" asks for the byline, not a person in the story
     figures = frozenset(kind for kind, by_lang in FIGURE_CUES.items() if by_lang[lang].search(question))
-    year = bool(YEAR_ASKED[lang].search(question))
-    if year:  # "몇 년도에 열렸어?" asks when, not how many
-        kinds = (kinds - {"figure"}) | {"when"}
     return Intent(frozenset(kinds), question_ordinal(question), figures if "figure" in kinds else frozenset(), year)

@@ -16,7 +16,7 @@ from .intent import Intent
 from .language import verb_root
 from .records import Citation, Hit, Passage, Sentence
 from .rerank import MODEL, load_model
-from .signals import NameKeys, has_date, has_person, has_speech, is_heading, item_marks, name_overlap
+from .signals import NameKeys, has_person, has_speech, is_heading, item_marks, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             sum(1 for t in stems if t in lower) / len(stems) if stems else 0.0,
             float(is_heading(text)),
             float(intent.figure_in(text)),
-            float(intent.wants("when") and has_date(text)),
+            float(intent.date_in(text)),
             float(intent.wants("who") and has_person(text)),
             float(i == 0),
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),

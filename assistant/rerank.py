@@ -105,7 +105,7 @@ def coverage(index: Index, ids: np.ndarray, terms: Terms) -> np.ndarray:
 
 
 def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-             terms: Terms = ()) -> np.ndarray:
+             terms: Terms) -> np.ndarray:
     """One row of FEATURES per hit (terms: question_terms, for the coverage feature)."""
     rows = np.zeros((len(hits), len(FEATURES)), dtype=np.float64)
     if not hits:
@@ -144,7 +144,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             centrality,
             in_article[row],
             float(intent.figure_in(text, signals.number)),
-            float(wants("when") and signals.date),
+            float(intent.date_in(text, signals.date)),
             float(wants("who") and signals.person),
             centrality if wants("summary") else 0.0,
             (1 - position) if wants("summary") else 0.0,
@@ -158,7 +158,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
 
 
 def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-           terms: Terms = (), model: Model | None = None) -> list[Hit]:
+           terms: Terms, model: Model | None = None) -> list[Hit]:
     """The first CANDIDATES hits re-ordered by the model; each hit's score becomes its relative weight
     (1.0 for the best, exp(difference) for the others), so a cut relative to the best is meaningful.
     terms: question_terms of the question."""
@@ -166,7 +166,7 @@ def rerank(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Name
 
 
 def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: NameKeys, intent: Intent,
-                  terms: Terms = (), model: Model | None = None) -> tuple[list[Hit], float]:
+                  terms: Terms, model: Model | None = None) -> tuple[list[Hit], float]:
     """`rerank`, with the model's own score of the best hit: how well anything answers at all, which
     the relative weights no longer tell (0.0 without a model or hits)."""
     model = model or load_model()

@@ -27,7 +27,7 @@ from .language import language_of
 from .names import unknown_names
 from .records import Hit
 from .rerank import load_model
-from .signals import NameKeys, has_date, has_person, has_year, name_overlap
+from .signals import NameKeys, has_person, name_overlap
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def answer_sentence(hits: Sequence[Hit], index: Index, intent: Intent, own: dict
 
     def holds_answer(span: str) -> bool:
         return ((not intent.wants("figure") or intent.figure_in(span))
-                and (not intent.wants("when") or (has_year(span) if intent.year else has_date(span)))
+                and (not intent.wants("when") or intent.date_in(span))
                 and (not intent.wants("who") or has_person(span)))
 
     # a word no article uses weighs most

@@ -76,7 +76,8 @@ ITEM_MARK = re.compile(r"(?:^|(?<=[.!?。\n]))\s*(?:(첫|둘|셋|넷|다섯|여�
 SPEECH = re.compile(r"[“”\"「」『』]|\b(?:said|says|stated|noted|added|stressed|emphasi[sz]ed|argued|urged|explained|"
                     r"suggested|proposed|claimed|pointed out|called for)\b|"
                     r"(?:말했|밝혔|강조했|주장했|덧붙였|설명했|지적했|제안했|촉구했|언급했|당부했)", re.IGNORECASE)
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<![\w'’])['’]\d{2}\b|\d{2}\s*년(?!\s*(?:간|동안|째|만))")
+YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)|(?<![\w'’])['’]\d{2}\b|"
+                  r"(?<![\d.,])\d{2}\s*년(?!\s*(?:간|동안|째|만|전|후|이상|이내|여|뒤|가량|쯤))")
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
 HEADING_CHARS = 90
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+")

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-# Korean title -> English words for it (stemmed when used)
+# Korean title -> English words for it (stemmed when used). "member", "executive" and "vice" translate
+# the Korean title (a council member, an executive director) but are not titles by themselves in English.
+PARTS = frozenset({"member", "executive", "vice"})
 TITLES: dict[str, tuple[str, ...]] = {
     "시장": ("mayor",),
     "부시장": ("mayor",),
-    "구청장": ("mayor", "district"),
-    "군수": ("governor", "county"),
+    "구청장": ("mayor",),
+    "군수": ("governor",),
     "도지사": ("governor",),
     "지사": ("governor",),
     "의원": ("lawmaker", "councillor", "councilor", "assemblyman", "member"),
@@ -25,12 +27,12 @@ TITLES: dict[str, tuple[str, ...]] = {
     "장관": ("minister",),
     "차관": ("minister",),
     "대통령": ("president",),
-    "총리": ("prime", "minister"),
+    "총리": ("minister",),
     "교수": ("professor",),
     "박사": ("doctor",),
     "연구원": ("researcher",),
     "기자": ("reporter", "journalist"),
-    "대표": ("ceo", "representative", "head"),
+    "대표": ("ceo", "representative"),
     "사장": ("president", "ceo"),
     "회장": ("chairman", "chairperson"),
     "위원장": ("chairman", "chairperson"),
@@ -53,8 +55,8 @@ def _english_to_korean() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for korean, words in TITLES.items():
         for word in words:
-            if word in {"vice", "prime", "head", "member", "district", "county", "executive"}:
-                continue  # part of a title, not one by itself ("member" of anything)
+            if word in PARTS:
+                continue  # "member" of anything is not a 의원
             for stem in english_terms(word):
                 out.setdefault(stem, []).append(korean)
     return {stem: tuple(dict.fromkeys(titles)) for stem, titles in out.items()}

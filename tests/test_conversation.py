@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import config
-from assistant.api import _asked_before
-from assistant.conversation import REACH_BACK, Turn, leans_on_history, resolve
+from assistant.conversation import REACH_BACK, Turn, asked_before, leans_on_history, resolve
 from assistant.intent import intent_of
 from assistant.terms import kiwi
 
@@ -219,9 +218,9 @@ def test_resolve_bounds_a_long_chain():
 def test_a_follow_up_asking_nothing_asks_what_the_latest_question_that_asked_did():
     turn = resolve("시장은?", ["광주 AI 선포식에 몇 명 왔어?", "장관은 뭐래?"])
     assert turn.earlier == ("장관은 뭐래?", "광주 AI 선포식에 몇 명 왔어?")
-    intent = _asked_before(turn, intent_of(turn.question))
+    intent = asked_before(turn, intent_of(turn.question))
     assert intent.wants("said") and not intent.wants("figure")  # what the mayor said, not how many came
     # back past an earlier follow-up that asked nothing either, keeping the question's own list item
     turn = resolve("두 번째는?", ["광주 AI 예산 얼마야?", "그럼 원주는?"])
-    intent = _asked_before(turn, intent_of(turn.question))
+    intent = asked_before(turn, intent_of(turn.question))
     assert intent.wants("figure") and intent.ordinal == 2

@@ -77,6 +77,17 @@ def test_followup_keeps_to_no_article_when_the_earlier_answer_was_not_clear(seed
     assert seed_index.candidates("그럼 그거 언제야?", history=[CEREMONY]).focus is not None  # a clear answer
 
 
+def test_without_a_ranker_model_a_followup_keeps_its_article(seed_index, monkeypatch):
+    # fused scores are not the re-ranker's relative weights: the margin cannot be read from them
+    import assistant.api as api
+    import assistant.rerank as rerank
+
+    monkeypatch.setattr(api, "load_model", lambda *a, **k: None)
+    monkeypatch.setattr(rerank, "load_model", lambda *a, **k: None)
+    found = seed_index.candidates("그럼 그거 언제야?", history=[CEREMONY])
+    assert found.followup and found.focus is not None
+
+
 def test_followup_without_history_is_not_resolved(seed_index):
     answer = seed_index.ask(MAYOR)
     assert answer.resolved_question is None

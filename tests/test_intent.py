@@ -151,6 +151,24 @@ def test_a_question_asking_which_year_wants_a_year(question, year):
         assert intent.wants("when") and not intent.wants("figure")
 
 
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("How much did the city spend in the first year of the project?", {"figure"}),
+    ("연도별 예산은 얼마야?", {"figure"}),  # by year: a figure, not which year
+    ("몇 년도에 몇 명 왔어?", {"figure", "when"}),  # which year, and how many besides
+    ("Which outlet published it and in what year?", {"meta"}),  # the byline's date
+])
+def test_the_year_rule_keeps_other_asks(question, kinds):
+    assert intent_of(question).kinds == frozenset(kinds)
+
+
+def test_a_year_question_is_answered_by_a_year_not_by_a_day():
+    intent = intent_of("In which year was the forum held?")
+    assert intent.date_in("The forum was held on July 16, 2025.")
+    assert not intent.date_in("The forum was held on July 16.")
+    assert intent_of("When was the forum held?").date_in("The forum was held on July 16.")
+    assert not intent_of("Who hosted the forum?").date_in("The forum was held on July 16, 2025.")
+
+
 def test_intent_wants_reads_its_kinds():
     intent = Intent(frozenset({"figure", "when"}))
     assert intent.wants("figure") and intent.wants("when")

@@ -164,7 +164,8 @@ def ranked_index(tmp_path_factory) -> Assistant:
 
 def ranked(candidates, model=None):
     c = candidates
-    return rerank.rerank(c.index, c.hits, c.qvec, c.names, c.intent, model=model)
+    terms = rerank.question_terms(c.index, c.text, c.language)
+    return rerank.rerank(c.index, c.hits, c.qvec, c.names, c.intent, terms, model=model)
 
 
 QUESTIONS = [
@@ -258,7 +259,7 @@ def test_without_a_model_the_hits_come_back_unchanged(ranked_index, monkeypatch)
 
 def test_features_have_one_finite_row_per_hit(ranked_index):
     c = ranked_index.candidates("How many robotic cranes will the harbor city use?")
-    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent)
+    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent, rerank.question_terms(c.index, c.text, c.language))
     assert x.shape == (len(c.hits), len(rerank.FEATURES))
     assert np.isfinite(x).all()
     fused = x[:, rerank.FEATURES.index("fused")]
@@ -284,13 +285,13 @@ def test_coverage_is_the_rarity_weighted_share_of_question_terms_a_passage_holds
         words = set(tokenize(index.passage_text(hit.passage_id)))
         assert share == pytest.approx(sum(w for w, forms in terms if forms & words) / total)
     # without the question's terms there is nothing to cover
-    bare = rerank.features(index, c.hits, c.qvec, c.names, c.intent)
+    bare = rerank.features(index, c.hits, c.qvec, c.names, c.intent, ())
     assert not bare[:, rerank.FEATURES.index("coverage")].any()
 
 
 def test_a_figure_question_of_no_named_kind_matches_any_number(ranked_index):
     c = ranked_index.candidates("How big is the harbor city's robotics laboratory?")
-    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent)
+    x = rerank.features(c.index, c.hits, c.qvec, c.names, c.intent, rerank.question_terms(c.index, c.text, c.language))
     numbers = np.array([c.index.signals(h.passage_id).number for h in c.hits], dtype=float)
     assert c.intent.wants("figure") and not c.intent.figures
     assert np.array_equal(x[:, rerank.FEATURES.index("figure_match")], numbers)

@@ -115,6 +115,8 @@ YEARS = [
     ("en-month-day-only", "On August 28, the councillor spoke.", False),
     ("ko-month-day-only", "지난 8월 28일 5분 발언을 했다.", False),
     ("ko-duration", "지난 10년간 투자했다.", False),
+    ("ko-span-after", "10년 후에는 달라진다.", False),
+    ("ko-century", "100년 역사를 가진 도시", False),
     ("big-number", "1,221 AI specialists and 20245 visitors", False),
 ]
 
