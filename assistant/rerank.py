@@ -97,10 +97,9 @@ def coverage(index: Index, ids: np.ndarray, terms: Terms) -> np.ndarray:
     out = np.zeros(len(ids))
     if not total:
         return out
-    lexical = index.lexical
     for weight, forms in terms:
         if weight > 0:  # some form is an index term
-            out += weight * np.logical_or.reduce([lexical.held_by(f, ids) for f in forms if lexical.knows(f)])
+            out += weight * np.logical_or.reduce([index.lexical.held_by(form, ids) for form in forms])
     return out / total
 
 

@@ -93,7 +93,7 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     def in_top(term: str) -> bool:  # through the BM25 postings: no second analysis of the passages
         found = held.get(term)
         if found is None:
-            found = held[term] = bool(index.lexical.knows(term) and index.lexical.held_by(term, top_ids).any())
+            found = held[term] = bool(index.lexical.held_by(term, top_ids).any())
         return found
 
     terms = {t for t in tokenize(question) if len(t) > 1}

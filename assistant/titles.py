@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .terms import english_terms
+
 # Korean title -> English words for it (stemmed when used). "member", "executive" and "vice" translate
 # the Korean title (a council member, an executive director) but are not titles by themselves in English.
 PARTS = frozenset({"member", "executive", "vice"})
@@ -50,8 +52,6 @@ TITLES: dict[str, tuple[str, ...]] = {
 @lru_cache(maxsize=1)
 def _english_to_korean() -> dict[str, tuple[str, ...]]:
     """English title stem -> the Korean titles it translates."""
-    from .terms import english_terms
-
     out: dict[str, list[str]] = {}
     for korean, words in TITLES.items():
         for word in words:
@@ -65,8 +65,6 @@ def _english_to_korean() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _korean_to_english() -> dict[str, tuple[str, ...]]:
     """Korean title -> the English index terms (stems) for it."""
-    from .terms import english_terms
-
     return {korean: tuple(dict.fromkeys(stem for word in words for stem in english_terms(word)))
             for korean, words in TITLES.items()}
 

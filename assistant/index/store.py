@@ -94,7 +94,6 @@ class PassageTable:
 
     @classmethod
     def of(cls, passages: list[Passage], article_row: dict[str, int]) -> PassageTable:
-
         counts = np.array([len(p.sentences) for p in passages], dtype=np.int32)
         return cls(
             flags=np.array([signal_flags(p.text) for p in passages], dtype=np.uint8),
@@ -192,7 +191,6 @@ class Index:
     def open(cls, index_dir: Path) -> Index:
         """The index that index_dir points at, or IndexUnusableError naming the fix."""
         import faiss
-
 
         path = resolve(index_dir)
         manifest = read_manifest(index_dir)
@@ -294,7 +292,6 @@ class Index:
 
     def authored_by(self, question: str) -> list[int]:
         """Rows of the articles whose author the question names ("Who is Kim Jang-gi?" for 김장기)."""
-
         if self._authors is None:
             self._authors = spelled_as((a.author, row) for row, a in enumerate(self.articles) if a.author)
         asked = {k for k in name_keys(question) if len(k) >= 4} | set(re.findall(r"[가-힣]{2,4}", question))
@@ -304,7 +301,6 @@ class Index:
         """The names a question mentions (signals.question_names, with the corpus's name keys), each weighted
         by its rarity: the BM25 idf of its most frequent spelling the corpus uses (a name no passage holds
         weighs most)."""
-
         asked = question_names(question, self.names)
         latin = asked.latin | self._typed_in_lower_case(question, asked)
         # 네이버 finds "Naver" by meaning, not by its romanisation
@@ -337,7 +333,6 @@ class Index:
 
     def names_in_article(self, names: NameKeys, row: int) -> float:
         """name_overlap of the question's names with an article: its title, text and byline."""
-
         article = self.articles[row]
         return name_overlap(names, "\n".join((article.title, article.text, article.byline())), self.article_words(row))
 
@@ -345,7 +340,6 @@ class Index:
         """Names a question types in lower case ("hong giwol", "wonju"), which only the corpus can tell
         from other words: runs of two or three words the corpus writes as one capitalised name
         (honggiwol), and romanisations of the corpus's Korean names (wonju for 원주)."""
-
         words = [w.lower() for w in re.findall(r"[A-Za-z0-9]+", question)]
         spelled = {w for w in words if w in self.bridge.korean_spellings()}
         runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(len(words), i + 3) + 1)
@@ -360,7 +354,6 @@ class Index:
         """latin_words of an article's title, text and byline, computed once; for a Korean article also
         the romanised spellings of its proper nouns and of a Korean author's name, so "Wonju" in a
         question finds 원주 in the article and "Kim Jang-gi" its author 김장기."""
-
         words = self._words.get(row)
         if words is None:
             article = self.articles[row]
@@ -380,7 +373,6 @@ class Index:
 
     def signals(self, pid: int):
         """signals.TextSignals of a passage (figures, dates, people, heading, words), computed once."""
-
         found = self._signals.get(pid)
         if found is None:
             if len(self._signals) >= SIGNAL_CACHE:
