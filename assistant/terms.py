@@ -94,7 +94,7 @@ def _terms_of(text: str) -> tuple[list[str], list[str]]:
     if not has_hangul(text):
         return english_terms(text), []
     morphemes = analyze(text) if len(text) < 2000 else tuple((t.form, t.tag) for t in kiwi().tokenize(text))
-    return _korean_terms(morphemes)
+    return _korean_terms(morphemes, text)
 
 
 def tokenize_many_with_names(texts: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -110,20 +110,22 @@ def tokenize_many_with_names(texts: list[str]) -> list[tuple[list[str], list[str
             out.append((english_terms(text), []))
     analysed = kiwi().tokenize([texts[i] for i in korean]) if korean else []
     for i, tokens in zip(korean, analysed, strict=True):
-        out[i] = _korean_terms([(t.form, t.tag) for t in tokens])
+        out[i] = _korean_terms([(t.form, t.tag) for t in tokens], texts[i])
     return out
 
 
-def _korean_terms(morphemes: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """Index terms and proper nouns from a Korean text's (form, tag) morphemes."""
-    out: list[str] = []
+def _korean_terms(morphemes: Sequence[tuple[str, str]], text: str) -> tuple[list[str], list[str]]:
+    """Index terms and proper nouns from a Korean text's (form, tag) morphemes.
+
+    Its Latin words and numbers are taken from the text itself, as in an English one: Kiwi cuts
+    them into pieces ("politicians" -> politi + cians, "Yong-seop" -> yong + seop), so an English
+    story under a Korean byline, or a Korean one quoting English, would index words no question
+    spells that way."""
+    out: list[str] = english_terms(text)
     names: list[str] = []
     for form, full_tag in morphemes:
         tag = full_tag.split("-")[0]
-        if tag not in KEEP_TAGS:
-            continue
-        if tag == "SL":
-            out.extend(english_terms(form))
+        if tag not in KEEP_TAGS or tag in ("SL", "SN"):
             continue
         if tag == "NNP":
             names.append(form)

@@ -56,6 +56,19 @@ def test_numbers_are_kept():
     assert "2030" in tokenize("중국은 2030년까지 투자한다")
 
 
+def test_latin_words_of_a_text_with_hangul_are_the_terms_of_an_english_text():
+    """An English story under a Korean byline, or a Korean one quoting English: the analyser would cut
+    the English words into pieces (politicians -> politi + cians) that no question spells so."""
+    english = "City mayor Lee Yong-seop met politicians on January 29th."
+    mixed = tokenize(f"(AI타임스=박혜섭 기자) {english}")
+    assert mixed[1 : 1 + len(tokenize(english))] == tokenize(english)  # after the byline's "ai"
+    assert {"yong-seop", "politician", "29th", "타임스", "기자"} <= set(mixed)
+    index = LexicalIndex.build([mixed, tokenize("The mayor of another city spoke.")])
+    rows, _ = index.search("Who is Lee Yong-seop?", 5)
+    assert list(rows) == [0]
+    assert tokenize("광주 ai 데이터센터에 gpu 몇장? 2조원") == ["ai", "gpu", "2", "광주", "데이터", "센터"]
+
+
 @pytest.mark.parametrize("query", ["", "   ", "the of and is", "어떻게 하나요?", "???", "a"])
 def test_query_without_content_words_gives_no_hits(query):
     index = LexicalIndex.build([tokenize(t) for t in ["The government invests in data centers.", "Farmers use drones."]])

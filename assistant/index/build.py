@@ -31,8 +31,9 @@ from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 # Bump when cleaning, chunking or index terms change: indexes built before become stale. 4: Korean
 # analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
 # paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses;
-# 8: near-duplicates are indexed once; 9: a passage of heading lines alone is flagged a heading.
-PIPELINE_VERSION = 9
+# 8: near-duplicates are indexed once; 9: a passage of heading lines alone is flagged a heading; 10: the
+# Latin words of a text with Hangul are index terms whole, as in an English text.
+PIPELINE_VERSION = 10
 CACHE = "cache"
 
 
