@@ -70,6 +70,13 @@ def parse_request(line: str) -> tuple[str, list[str] | None]:
     return row["question"], history
 
 
+def _decodable(text: str, what: str) -> None:
+    """Refuse text holding bytes that are not UTF-8 (Python reads them as lone surrogates): asked with
+    them dropped, "abc \\xc3( def" would be answered as "abc ( def"."""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        raise InputError(f"{what} is not valid UTF-8 text; questions are read as UTF-8")
+
+
 def cmd_index(args) -> int:
     from .api import Assistant
 
@@ -105,19 +112,24 @@ def cmd_ask(args) -> int:
     assistant = Assistant(args.index or DEFAULT_INDEX, encoder=args.encoder, notify=_notice,
                           build_from=DEFAULT_CORPUS if default else None, progress=_progress)
     if args.question == "-":
-        for line in sys.stdin:
+        failed = 0
+        for number, line in enumerate(sys.stdin, start=1):
             if not line.strip():
                 continue
             try:
+                _decodable(line, f"line {number}")
                 question, history = parse_request(line)
                 answer = assistant.ask(question, k=args.k, history=history)
-            except InputError as exc:  # one bad line must not end the batch
-                answer_dict = {"question": line.strip(), "answered": False, "citations": [], "error": str(exc)}
+            except InputError as exc:  # one bad line must not end the batch; the exit code tells of it
+                failed += 1
+                shown = line.encode("utf-8", "replace").decode("utf-8").strip()
+                answer_dict = {"question": shown, "answered": False, "citations": [], "error": str(exc)}
                 print(json.dumps(answer_dict, ensure_ascii=False) if args.json else f"assistant: {exc}", flush=True)
                 continue
             out = answer.to_dict() if args.json else format_answer(answer)
             print(json.dumps(out, ensure_ascii=False) if args.json else out + "\n", flush=True)
-        return 0
+        return USAGE_EXIT if failed else 0
+    _decodable(args.question, "the question")
     answer = assistant.ask(args.question, k=args.k)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0

@@ -98,12 +98,27 @@ def test_ask_json_from_stdin_prints_one_object_per_line(seed_index, capsys, monk
 def test_ask_batch_survives_a_bad_line(hashing_assistant, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("robotic cranes\n\x00\x07\ndrones over paddies\n"))
     argv = ["ask", "--json", "-", "-k", "1", "--index", str(hashing_assistant.index_dir), "--encoder", "hashing"]
-    assert main(argv) == 0
+    assert main(argv) == 2  # every line answered, and the exit code tells of the bad one
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(rows) == 3
     assert rows[0]["citations"][0]["source"] == "harbor.txt"
     assert rows[1]["citations"] == [] and "empty" in rows[1]["error"]
     assert rows[2]["citations"][0]["source"] == "farm.txt"
+
+
+def test_ask_refuses_bytes_that_are_not_utf8(hashing_assistant, capsys, monkeypatch):
+    """Undecodable bytes are not dropped: "abc \\xc3( def" asked as "abc ( def" would get an answer."""
+    raw = io.BytesIO(b"robotic cranes\nabc \xc3( def\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape"))
+    index = ["--index", str(hashing_assistant.index_dir), "--encoder", "hashing"]
+    assert main(["ask", "--json", "-", "-k", "1", *index]) == 2
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["citations"][0]["source"] == "harbor.txt"
+    assert rows[1]["citations"] == [] and rows[1]["error"] == (
+        "line 2 is not valid UTF-8 text; questions are read as UTF-8")
+    assert main(["ask", "abc \udcc3( def", *index]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "assistant: the question is not valid UTF-8 text; questions are read as UTF-8"
 
 
 def test_ask_text_output(hashing_assistant, capsys):
