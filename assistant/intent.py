@@ -16,17 +16,18 @@ from .signals import figure_kinds, has_date, has_number, has_year, question_ordi
 CUES: dict[str, dict[str, re.Pattern]] = {
     "figure": {
         "ko": re.compile(r"얼마|몇\s*(?:명|개|곳|%|퍼|프로|억|조|만|원|배|년|차|위|건|호|기수)?|"
-                         r"규모|액수|금액|비율|비중|퍼센트|예산|사업비|인원|수치|나이|연세|면적|넓이"),
+                         r"(?<!대)규모|액수|금액|비율|비중|퍼센트|예산|사업비|인원|수치|나이|연세|면적|넓이"),
         "en": re.compile(r"\bhow (?:much|many|large|big|old)\b|\bwhat (?:share|percentage|proportion|amount|number|"
                          r"budget|size|scale|age|area)\b|\bnumber of\b|\bpercent", re.IGNORECASE),
     },
     "when": {
-        "ko": re.compile(r"언제|며칠|몇\s*(?:월|일|년도)|날짜|시기|일정"),
+        # not the 시기 of "알려 주시기 바랍니다" (please tell me) nor the 일정 of "일정한" (steady)
+        "ko": re.compile(r"언제|며칠|몇\s*(?:월|일|년도)|날짜|시기(?!\s*(?:를\s*)?바[라랍란])|일정(?![하한히])"),
         "en": re.compile(r"\bwhen\b|\bwhat (?:date|day|year|month|time)\b|\bwhich (?:date|day|year|month)\b",
                          re.IGNORECASE),
     },
     "who": {
-        "ko": re.compile(r"누구|누가|어떤\s*(?:사람|인물|의원|분)|누군|성함|이름"),
+        "ko": re.compile(r"누구|누가|어떤\s*(?:사람|인물|의원|분(?![야석량류담산]))|누군|성함|이름"),
         "en": re.compile(r"\bwho\b|\bwhose\b|\bwhich (?:person|official|lawmaker|member|company|companies|"
                          r"organi[sz]ation|institution)\b|\bname of\b", re.IGNORECASE),
     },

@@ -105,6 +105,15 @@ ROWS = [
     ("en-none-tell-me", "Tell me about the robotics lab", set()),
     ("en-none-where-inside-word", "somewhere nice", set()),
     ("en-none-when-inside-word", "Whenever you like", set()),
+    # the polite request "주시기 바랍니다" holds 시기 (a time), "일정한" holds 일정 (a schedule)
+    ("ko-summary-polite-request", "기고문의 핵심 주장을 요약해 주시기 바랍니다.", {"said", "summary"}),
+    ("ko-none-steady", "일정한 투자가 필요하다는 이유를 설명해 주시기를 바랍니다", set()),
+    ("ko-when-period", "개통 예정 시기는?", {"when"}),
+    ("ko-when-schedule", "단계별 시행 일정은 어떻게 됩니까?", {"when"}),
+    ("ko-none-which-field", "전남은 어떤 분야에 특화해야 한대?", set()),  # 어떤 분야: which field, not 어떤 분
+    ("ko-who-which-person", "어떤 분이 발표했나요?", {"who"}),
+    ("ko-none-large-scale", "대규모 일회성 투자보다 뭐가 낫대?", set()),  # 대규모: large-scale, no figure asked
+    ("ko-figure-scale", "투자 규모는 어느 정도야?", {"figure"}),
 ]
 
 
