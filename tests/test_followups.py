@@ -171,11 +171,11 @@ def test_a_question_about_the_story_gets_no_byline(seed_index):
 
 # ---- the CLI's JSON lines ---------------------------------------------------------------------
 
-def run_batch(seed_index, monkeypatch, capsys, lines: list[str]) -> list[dict]:
+def run_batch(seed_index, monkeypatch, capsys, lines: list[str], exit_code: int = 0) -> list[dict]:
     monkeypatch.setattr("sys.stdin", io.StringIO("".join(line + "\n" for line in lines)))
     code = main(["ask", "--json", "-", "--index", str(seed_index.index_dir)])
     out = capsys.readouterr().out
-    assert code == 0
+    assert code == exit_code
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
@@ -186,8 +186,8 @@ def test_cli_json_lines_with_history_and_a_bad_line(seed_index, monkeypatch, cap
         "",
         json.dumps({"question": CEREMONY, "history": "not a list"}, ensure_ascii=False),
         CEREMONY,
-    ])
-    assert len(rows) == 4  # the blank line is skipped, the bad lines answered with an error
+    ], exit_code=2)
+    assert len(rows) == 4  # the blank line is skipped, the bad lines answered with an error (and exit code 2)
 
     first = rows[0]
     assert first["question"] == MAYOR
