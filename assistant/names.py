@@ -136,11 +136,27 @@ def korean_names_in(question: str, known: set[str] = frozenset()) -> list[str]:
 
     names = list(dict.fromkeys(tokenize_with_names(question)[1]))
     if known:
+        names += _typed_places(question, known, names)
         for word in re.findall(r"[가-힣]{3,}", question):
             head = word[:3]  # a name opens its word: 임기남은, 홍기월의원
             if head not in names and any(len(s) >= 6 and s in known for s in romanizations(head)):
                 names = [n for n in names if n not in head] + [head]
     return names
+
+
+# Suffixes that make a place name an adjective: 원주형 (Wonju-style), 광주식, 호남권 (the Honam region).
+PLACE_SUFFIXES = frozenset("형 식 권".split())
+
+
+def _typed_places(question: str, known: set[str], found: list[str]) -> list[str]:
+    """Names the analyser read as common nouns before such a suffix (원주형 -> 원주|NNG 형|XSN), when the
+    corpus writes them in Latin letters (wonju)."""
+    from .terms import analyze
+
+    morphemes = analyze(question)
+    return [form for (form, tag), (suffix, suffix_tag) in zip(morphemes, morphemes[1:])
+            if tag == "NNG" and suffix_tag == "XSN" and suffix in PLACE_SUFFIXES and len(form) >= 2
+            and form not in found and any(len(s) >= 5 and s in known for s in romanizations(form))]
 
 
 def _known_english(name: str, known: set[str]) -> bool:

@@ -358,6 +358,9 @@ def test_unknown_names_korean_text(question, korean_text, expected):
         pytest.param("홍기월의원 주장 핵심이 뭐야", {"honggiwol"}, ["홍기월"], id="cut-short-and-with-a-title"),
         pytest.param("홍기월 누구?", set(), ["홍기"], id="without-corpus-names-the-analyser-alone"),
         pytest.param("데이터센터는 어디에", {"datacenter", "data"}, [], id="no-full-name-spelled"),
+        pytest.param("원주형 AI 얼라이언스 요약", {"wonju"}, ["원주"], id="place-before-a-type-suffix"),
+        pytest.param("원주형 AI 얼라이언스 요약", set(), [], id="type-suffix-without-corpus-names"),
+        pytest.param("정부형 모델이 뭐야", {"wonju"}, [], id="common-noun-before-a-type-suffix"),
     ],
 )
 def test_korean_names_in_finds_the_corpus_names_the_analyser_missed(question, known, expected):
