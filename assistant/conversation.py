@@ -4,9 +4,10 @@
 is about any mayor. A question is a follow-up when it leans on what came before: it opens with a
 connective (그럼, 그래서, "and", "what about"), points back with a demonstrative (그거, 거기, 그 사람,
 "it", "they", "that", "the article"), asks for an item of a list without naming the list ("두 번째는?",
-"the first one"), names a new topic and asks nothing of it ("중국은?", "원주는 어때?"), or is too short
-to stand alone. A follow-up is searched together with the earlier question it
-continues (itself resolved the same way); a self-contained question is left alone, whatever the history.
+"the first one"), names a new topic and asks nothing of it ("중국은?", "원주는 어때?"), adds something
+with 도 ("과기부 장관도 왔어?": also, beside what came before), or is too short to stand alone. A
+follow-up is searched together with the earlier question it continues (itself resolved the same way);
+a self-contained question is left alone, whatever the history.
 
 A follow-up's vector leans towards its own words: the context steers the search to the right article
 and passage, the question picks what is asked of it.
@@ -75,6 +76,8 @@ def leans_on_history(question: str) -> bool:
     opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
     if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
         return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
+    if korean and _also(morphemes, question):
+        return True  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
     if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
         return True
@@ -89,6 +92,17 @@ def leans_on_history(question: str) -> bool:
     else:
         points = bool(words & ENGLISH_POINTERS)
     return points or len(tokenize(question)) < MIN_TERMS
+
+
+def _also(morphemes: tuple[tuple[str, str], ...], question: str) -> bool:
+    """A Korean question that adds something with the particle 도 (also, too) after a noun, naming at
+    most that one thing: in a conversation it presupposes what came before ("과기부 장관도 왔어?",
+    "삼성도 들어가 있어?"), where "광주 AI 선포식에 대통령도 왔어?" names its own topic besides."""
+    if not any(form == "도" and tag == "JX" and i > 0 and morphemes[i - 1][1].startswith(("N", "SL", "SH"))
+               for i, (form, tag) in enumerate(morphemes)):
+        return False
+    names = question_names(question)
+    return len(names.korean) + len(names.latin) <= 1
 
 
 def _what_about(morphemes: tuple[tuple[str, str], ...]) -> bool:

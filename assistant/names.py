@@ -154,7 +154,7 @@ def _typed_places(question: str, known: set[str], found: list[str]) -> list[str]
     from .terms import analyze
 
     morphemes = analyze(question)
-    return [form for (form, tag), (suffix, suffix_tag) in zip(morphemes, morphemes[1:])
+    return [form for (form, tag), (suffix, suffix_tag) in itertools.pairwise(morphemes)
             if tag == "NNG" and suffix_tag == "XSN" and suffix in PLACE_SUFFIXES and len(form) >= 2
             and form not in found and any(len(s) >= 5 and s in known for s in romanizations(form))]
 

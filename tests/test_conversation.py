@@ -75,6 +75,8 @@ LEANS = [
     ("en-short-when", "When?"),
     ("en-short-who", "Who?"),
     ("en-short-why", "Why?"),
+    ("ko-also-one-name", "과기부 장관도 왔어?"),  # 도: also, beside what came before
+    ("ko-also-company", "삼성도 들어가 있어?"),
 ]
 
 STANDS_ALONE = [
@@ -99,6 +101,8 @@ STANDS_ALONE = [
     ("ko-topic-then-question", "중국은 AI에 얼마를 투자한다고 했어?"),
     ("ko-noun-phrase-question", "광주 AI 선포식 참석자 수는?"),
     ("ko-list-item-named", "김장기 박사의 두 번째 제안은 뭐야?"),
+    ("ko-also-with-its-own-topic", "광주 AI 선포식에 대통령도 참석했나요?"),
+    ("ko-also-beside-other-names", "원주 AI 얼라이언스에 삼성도 들어가 있어?"),
 ]
 
 
