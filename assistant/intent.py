@@ -50,13 +50,18 @@ CUES: dict[str, dict[str, re.Pattern]] = {
                          r"\bthesis\b|\btl;?dr\b", re.IGNORECASE),
     },
     "meta": {
-        "ko": re.compile(r"기자|작성자|필자|글쓴이|쓴\s*사람|누가\s*썼|어디서\s*(?:썼|쓴|냈|낸|보도)|"
-                         r"언론사|매체|신문사|보도한|게재|발행|작성일|기사\s*날짜|언제\s*(?:쓴|썼|나온|실린)"),
+        "ko": re.compile(r"기자|작성자|필자|글쓴이|쓴\s*사람|누가\s*(?:썼|씀|쓴|작성)|어디서\s*(?:썼|쓴|냈|낸|보도)|"
+                         r"언론사|매체|신문사|보도한|게재|발행|작성일|기사\s*날짜|"
+                         r"언제\s*(?:쓴|썼|나온|나왔|실린|실렸|올라온|올라왔|올린|올렸|게시)"),
         "en": re.compile(r"\b(?:who|which (?:reporter|journalist|writer))\s+(?:wrote|authored|reported|penned)\b|"
-                         r"\bauthor\b|\bbyline\b|\bwhich (?:outlet|newspaper|paper|publication|media)\b|"
-                         r"\bwhat outlet\b|"
-                         r"\bpublished (?:by|in|on|when)\b|\bwhen was (?:it|the (?:article|piece|column|op-ed|story)) "
-                         r"(?:published|written|posted)\b|\bpublication date\b", re.IGNORECASE),
+                         r"\bauthor\b|\bbyline\b|"
+                         r"\b(?:which|what) (?:news |media )?(?:outlet|newspaper|paper|publication|media)\b|"
+                         r"\bpublished (?:by|in|on|when)\b|\bpublication date\b|"
+                         # when the story itself appeared: "When was the Wonju column published?"
+                         r"\b(?:when|(?:what|which) (?:date|day)) (?:was|were|did|is)\b[^?]{0,80}?"
+                         r"\b(?:it|article|piece|column|op-?ed|story|report|contribution|commentary|editorial)\b"
+                         r"[^?]{0,80}?\b(?:published|written|posted|released|come out|came out|"
+                         r"approved for publication)\b", re.IGNORECASE),
     },
 }
 KINDS = tuple(CUES)

@@ -77,6 +77,13 @@ ROWS = [
     ("en-meta-outlet-lower", "what outlet ran the story", {"meta"}),
     ("en-meta-published-when", "When was the article published?", {"meta"}),
     ("en-meta-author", "Who is the author?", {"meta"}),
+    ("en-meta-when-named-column", "When was the Wonju AI alliance column published?", {"meta"}),
+    ("en-meta-what-date-posted", "On what date was the AI Times article on the ceremony posted?", {"meta"}),
+    ("en-meta-come-out", "when did that gwangju AI era article come out", {"meta"}),
+    ("en-meta-news-outlet", "Which news outlet published the report on the councillor's speech?", {"meta"}),
+    ("en-when-not-meta", "When was the ceremony held?", {"when"}),
+    ("ko-meta-when-uploaded", "원주 ai 기고문 언제 올라온거야", {"meta"}),
+    ("ko-meta-who-wrote-casual", "호남경제동맹 AI 기사 누가 씀?", {"meta"}),
     # questionable: Intent's docstring gives "who wrote it, and when?" as a question with several
     # kinds, but meta drops "when" (the date is in the byline, so the answer is still right).
     ("en-meta-and-when", "Who wrote it, and when?", {"meta"}),
