@@ -23,7 +23,7 @@ from .config import MAX_QUESTION_CHARS
 from .intent import Intent, intent_of
 from .language import has_hangul
 from .names import ENGLISH_NAME
-from .signals import question_names, question_ordinal
+from .signals import NameKeys, question_names, question_ordinal
 from .terms import analyze, tokenize
 
 # Question words in Korean are pronouns too (뭐, 누구); only these point back at something said before.
@@ -76,12 +76,13 @@ def leans_on_history(question: str) -> bool:
     opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
     if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
         return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
-    if korean and _also(morphemes, question):
+    names = question_names(question)
+    if korean and _also(morphemes, names):
         return True  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
     if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
         return True
-    if question_names(question):
+    if names:
         return False
     if not korean and (ENGLISH_ONE.search(question) or ENGLISH_DOCUMENT.search(question)):
         return True
@@ -94,14 +95,13 @@ def leans_on_history(question: str) -> bool:
     return points or len(tokenize(question)) < MIN_TERMS
 
 
-def _also(morphemes: tuple[tuple[str, str], ...], question: str) -> bool:
+def _also(morphemes: tuple[tuple[str, str], ...], names: NameKeys) -> bool:
     """A Korean question that adds something with the particle 도 (also, too) after a noun, naming at
     most that one thing: in a conversation it presupposes what came before ("과기부 장관도 왔어?",
     "삼성도 들어가 있어?"), where "광주 AI 선포식에 대통령도 왔어?" names its own topic besides."""
     if not any(form == "도" and tag == "JX" and i > 0 and morphemes[i - 1][1].startswith(("N", "SL", "SH"))
                for i, (form, tag) in enumerate(morphemes)):
         return False
-    names = question_names(question)
     return len(names.korean) + len(names.latin) <= 1
 
 

@@ -9,8 +9,9 @@ from functools import lru_cache
 from .language import has_hangul, verb_term
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*|\d+(?:[.,]\d+)*[A-Za-z]*")
-# Content morphemes: nouns, roots, verb/adjective stems, foreign words, numbers, hanja.
-KEEP_TAGS = ("NNG", "NNP", "XR", "VV", "VA", "SL", "SN", "SH", "MAG")
+# Content morphemes: nouns, roots, verb/adjective stems, hanja (Latin words and numbers come from the text:
+# see _korean_terms).
+KEEP_TAGS = ("NNG", "NNP", "XR", "VV", "VA", "SH", "MAG")
 STOPWORDS = frozenset(
     """a an the and or but if then than of in on at to for from by with without about into over
     under as is are was were be been being do does did have has had will would shall should can
@@ -125,7 +126,7 @@ def _korean_terms(morphemes: Sequence[tuple[str, str]], text: str) -> tuple[list
     names: list[str] = []
     for form, full_tag in morphemes:
         tag = full_tag.split("-")[0]
-        if tag not in KEEP_TAGS or tag in ("SL", "SN"):
+        if tag not in KEEP_TAGS:
             continue
         if tag == "NNP":
             names.append(form)
