@@ -95,3 +95,28 @@ def test_usem_fast_path_across_several_piece_tables(monkeypatch):
     np.testing.assert_allclose(small_vectors, vectors, atol=1e-5)
     direct = encoder.encode_documents(list(sentences))
     assert np.min(np.sum(small_vectors * direct, axis=1)) > 0.9999
+
+
+def test_usem_questions_reuse_piece_tables_and_match_the_library(monkeypatch):
+    """Questions keep the tables of the pieces asked before; when they fill up they start over. The
+    vectors are the library's own throughout."""
+    from assistant.encoders import usem
+
+    encoder = UsemEncoder()
+    assert encoder._fast_path_ok()
+    questions = ["정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?", "Who wrote the op-ed?",
+                 "광주 AI 집적단지 부지는 몇 제곱미터야?", "How much will Gwangju invest over five years?"]
+    library = encoder._model.encode(questions)
+    first = encoder.encode_queries(questions[:2])
+    kept = encoder._query_tables.size
+    again = encoder.encode_queries(questions[:2])  # nothing new to compute
+    assert encoder._query_tables.size == kept
+    np.testing.assert_allclose(again, first, atol=1e-6)
+    monkeypatch.setattr(usem, "QUERY_PIECES", 40)
+    encoder._query_tables = None
+    one_by_one = np.vstack([encoder.encode_queries([q]) for q in questions * 2])  # the tables fill and restart
+    assert encoder._query_tables.size <= 40
+    assert np.min(np.sum(one_by_one[:4] * library, axis=1)) > 0.9999
+    np.testing.assert_allclose(one_by_one[4:], one_by_one[:4], atol=1e-5)
+    big = encoder.encode_queries([f"question number {i} about {w}" for i, w in enumerate(questions * 3)])
+    assert big.shape == (12, 512)  # more pieces than the tables hold: its own tables
