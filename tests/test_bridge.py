@@ -106,3 +106,19 @@ def test_the_title_dictionary_maps_both_ways():
     assert "시장" in title_translations("mayor", "en") and "의원" in title_translations("lawmaker", "en")
     assert title_translations("member", "en") == ()  # a part of a title is not one
     assert title_translations("정부", "ko") == () and all(TITLES.values())
+
+
+def test_korean_verbs_get_no_vector():
+    """A verb is never translated, and as the translation of another word it is noise (Wonju -> 맺다)."""
+    rows = collect_terms(["정부는 투자를 늘렸다. 기업과 협약을 맺었다.", "The government invested."])
+    korean = dict(rows["ko"])
+    assert {"정부", "투자", "기업", "협약"} <= set(korean)
+    assert not [t for t in korean if t.endswith("다")]
+
+
+def test_english_names_and_acronyms_are_not_translated_by_meaning(seed_index):
+    bridge = seed_index.index.bridge
+    own = bridge.own_terms("Which clusters does the Wonju AI alliance op-ed give as examples of MOUs?", "en")
+    assert {"cluster", "alliance", "example"} <= set(own)
+    assert not {"wonju", "ai", "mou"} & set(own)  # Wonju is spelled 원주 (names), AI and MOU are written alike
+    assert "원주" in translate(seed_index, "What does the Wonju alliance column propose?", "en")

@@ -26,6 +26,7 @@ PER_TERM = 3
 MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
 LANGUAGES = ("ko", "en")
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}(?=s?\b)")  # AI, MOU, GPUs
 
 
 def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) -> dict[str, list[tuple[str, str]]]:
@@ -46,8 +47,8 @@ def collect_terms(texts: list[str], token_lists: list[list[str]] | None = None) 
     for lang, counter in counts.items():
         rows = []
         for term, _ in counter.most_common(MAX_TERMS):
-            if term.isdigit() or len(term) < 2:
-                continue
+            if term.isdigit() or len(term) < 2 or is_verb_term(term):
+                continue  # a verb is never translated (Bridge.own_terms), and as a translation it is noise
             word = surface[term].most_common(1)[0][0] if lang == "en" and term in surface else term
             rows.append((term, word))
         if rows:
@@ -92,10 +93,13 @@ class Bridge:
     def own_terms(self, question: str, question_language: str) -> list[str]:
         """The question's words to translate by meaning: nouns, not verb stems, whose nearest neighbours
         across languages are mostly noise (열리다 -> take, pour), nor names the other language spells out
-        (see names). A name no romanisation finds is a borrowed word, and those translate well by
-        meaning (네이버 -> naver, 삼성 -> samsung)."""
+        (see names), nor acronyms, which both languages write in Latin letters (AI, MOU). A name no
+        romanisation finds is a borrowed word, and those translate well by meaning (네이버 -> naver,
+        삼성 -> samsung); a name's nearest words by meaning are noise (Wonju -> 맺다)."""
         tokens, names = tokenize_with_names(question)
         spelled = {n for n in names if self._romanised(n)}
+        if question_language == "en":
+            spelled |= set(self.korean_spellings()) | {a.lower() for a in ACRONYM.findall(question)}
         return list(dict.fromkeys(
             t for t in tokens
             if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t) and len(t) > 1

@@ -32,8 +32,9 @@ from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 # analyser without typo/multi-word dictionaries; 5: Korean question adverbs are stop words; 6: hard-wrapped
 # paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses;
 # 8: near-duplicates are indexed once; 9: a passage of heading lines alone is flagged a heading; 10: the
-# Latin words of a text with Hangul are index terms whole, as in an English text.
-PIPELINE_VERSION = 10
+# Latin words of a text with Hangul are index terms whole, as in an English text; 11: Korean verbs get no
+# vector in the term bridge.
+PIPELINE_VERSION = 11
 CACHE = "cache"
 
 
