@@ -8,16 +8,17 @@ kind of answer the question wants and is a sentence rather than a heading.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .intent import Intent
-from .language import verb_root
+from .language import has_hangul, language_of, verb_root
 from .records import Citation, Hit, Passage, Sentence
 from .rerank import MODEL, load_model
 from .signals import NameKeys, has_person, has_speech, is_heading, item_marks, name_overlap
-from .terms import tokenize
+from .terms import english_terms, tokenize
 
 if TYPE_CHECKING:
     from .index.store import Index
@@ -45,12 +46,18 @@ QUOTE_FEATURES = (
     "first",  # the passage's first sentence
     "ordinal_match",  # the question asks for a list's n-th item and the sentence starts it
     "speech_match",  # the question asks what someone said and the sentence quotes or reports speech
+    "translated",  # share of the question's words found in it as such or translated (a Korean question, an
+    #               English sentence: "terms" sees none of them)
 )
+Translations = dict[str, tuple[str, ...]]  # a question's words with their translations (Bridge.translations_of)
 
 
-def sentence_features(texts: list[str], cosines: np.ndarray, question: str, intent: Intent) -> np.ndarray:
-    """One row of QUOTE_FEATURES per sentence of a passage."""
+def sentence_features(texts: list[str], cosines: np.ndarray, question: str, intent: Intent,
+                      translations: Translations | None = None) -> np.ndarray:
+    """One row of QUOTE_FEATURES per sentence of a passage (translations: the question's words with
+    their translations)."""
     stems = {verb_root(t) for t in tokenize(question)}
+    found_in = [_finder(word, words) for word, words in (translations or {}).items()]
     best = float(cosines.max()) if len(cosines) else 0.0
     rows = np.zeros((len(texts), len(QUOTE_FEATURES)), dtype=np.float64)
     for i, text in enumerate(texts):
@@ -66,14 +73,33 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             float(i == 0),
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
             float(intent.wants("said") and has_speech(text)),
+            _share(found_in, lower, text),
         )
     return rows
 
 
-def sentence_scores(texts: list[str], cosines: np.ndarray, question: str, intent: Intent) -> np.ndarray:
+def _share(found_in: list[Callable[[str, set[str]], bool]], lower: str, text: str) -> float:
+    """The share of the question's words a sentence holds, as such or translated."""
+    if not found_in:
+        return 0.0
+    terms = set(english_terms(text))
+    return sum(1 for found in found_in if found(lower, terms)) / len(found_in)
+
+
+def _finder(word: str, translations: tuple[str, ...]) -> Callable[[str, set[str]], bool]:
+    """Whether a sentence holds the word or a translation: a Korean form anywhere in its lower-cased text
+    (particles and endings follow it), a Latin one among its English terms (companies -> company)."""
+    forms = {verb_root(f) for f in (word, *translations)}
+    korean = [f for f in forms if has_hangul(f)]
+    latin = {f for f in forms if not has_hangul(f)}
+    return lambda lower, terms: not latin.isdisjoint(terms) or any(f in lower for f in korean)
+
+
+def sentence_scores(texts: list[str], cosines: np.ndarray, question: str, intent: Intent,
+                    translations: Translations | None = None) -> np.ndarray:
     """How well each sentence answers: the learned model's score, or cosine plus a term bonus."""
     model = load_model(QUOTE_MODEL, QUOTE_FEATURES)
-    x = sentence_features(texts, cosines, question, intent)
+    x = sentence_features(texts, cosines, question, intent, translations)
     if model is None:
         return cosines + LEXICAL_BONUS * x[:, QUOTE_FEATURES.index("terms")]
     return model.score(x)
@@ -81,14 +107,14 @@ def sentence_scores(texts: list[str], cosines: np.ndarray, question: str, intent
 
 def choose_quote(
     passage: Passage, article_text: str, qvec: np.ndarray, sentence_vectors: np.ndarray, question: str,
-    intent: Intent = NO_INTENT,
+    intent: Intent = NO_INTENT, translations: Translations | None = None,
 ) -> tuple[int, int]:
     """Offsets (into the article text) of the best sentence, extended by a close runner-up neighbour."""
     sents = passage.sentences
     if not sents:
         return passage.start, passage.end
     texts = [article_text[s.start : s.end] for s in sents]
-    scores = sentence_scores(texts, sentence_vectors @ qvec, question, intent)
+    scores = sentence_scores(texts, sentence_vectors @ qvec, question, intent, translations)
     best = int(np.argmax(scores))
     lo = hi = best
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(sents)]
@@ -149,6 +175,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
     from an article's lead by its opening sentences.
     """
     citations = []
+    translations = index.bridge.translations_of(question, language_of(question))  # after the question's encode
     for rank, hit in enumerate(hits, start=1):
         passage = index.passage(hit.passage_id)
         article = index.article_of(hit.passage_id)
@@ -159,7 +186,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
         elif intent.wants("summary") and index.lead_of(index.article_row(hit.passage_id)) == hit.passage_id:
             q_start, q_end = lead_quote(passage, article.text)
         else:
-            q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent)
+            q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent, translations)
         paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
         citations.append(
             Citation(

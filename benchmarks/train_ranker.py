@@ -65,7 +65,8 @@ def collect(assistant: Assistant, paths: list[Path]) -> tuple[list[tuple[np.ndar
                 cos = index.sentence_vectors_of(hit.passage_id) @ c.qvec
                 ys = np.array([float(overlaps(s.start, s.end, spans)) for s in p.sentences])
                 if 0 < ys.sum() < len(ys):
-                    sentences.append((sentence_features(texts, cos, c.text, c.intent), ys))
+                    translated = index.bridge.translations_of(c.text, c.language)
+                    sentences.append((sentence_features(texts, cos, c.text, c.intent, translated), ys))
         passages.append((x, y))
     return passages, sentences
 

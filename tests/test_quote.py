@@ -180,3 +180,15 @@ def test_a_summary_quotes_the_leads_opening_sentences_whole(sentences, expected)
     spans = passage.sentences
     assert (start, end) == (spans[expected[0]].start, spans[expected[-1]].end)
     assert LEAD_SENTENCES == 2
+
+
+def test_a_sentence_holding_the_questions_words_in_translation_is_marked():
+    """A Korean question and English sentences: the question's words match through their translations
+    (companies -> company), a Latin form only as a word of the sentence ("plex" is not in "complex")."""
+    texts = ["The companies invested in the city.", "A new complex opened.", "정부가 투자했다."]
+    translations = {"기업": ("company", "plex"), "투자": ("invest", "investment"), "단지": ("complex",)}
+    x = quote.sentence_features(texts, np.array([0.3, 0.2, 0.1]), "기업 투자 단지", intent_of("기업 투자 단지"),
+                                translations)
+    shares = x[:, quote.QUOTE_FEATURES.index("translated")]
+    assert shares.tolist() == pytest.approx([2 / 3, 1 / 3, 1 / 3])
+    assert quote.sentence_features(texts, np.zeros(3), "q", intent_of("q"))[:, -1].tolist() == [0, 0, 0]
