@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
 from .intent import Intent, intent_of
 from .language import language_of
+from .names import known_name
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
@@ -400,8 +401,17 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     reranked = hits[1:CANDIDATES] if load_model() is not None else []  # relative weights, not fused scores
     if next((h.score for h in reranked if index.article_row(h.passage_id) != row), 0.0) >= FOCUS_MARGIN:
         return None
-    names = index.names_in(turn.question)
+    # Only a name another article mentions moves the conversation on: one no article mentions (a
+    # ministry's abbreviation, 과기부, that the English story spells out) says nothing of where to go.
+    names = _mentioned(index, index.names_in(turn.question))
     article = index.articles[row]
     if names and name_overlap(names, article.title + "\n" + article.text, index.article_words(row)) < 1.0:
         return None
     return row
+
+
+def _mentioned(index: store.Index, names: NameKeys) -> NameKeys:
+    """The names some article of the index mentions."""
+    known = [(name, spellings) for name, spellings in names.korean if known_name(name, index.names, index.korean_text)]
+    latin = frozenset(key for key in names.latin if known_name(key, index.names, index.korean_text))
+    return replace(names, korean=tuple(known), latin=latin)

@@ -159,6 +159,12 @@ def _typed_places(question: str, known: set[str], found: list[str]) -> list[str]
             and form not in found and any(len(s) >= 5 and s in known for s in romanizations(form))]
 
 
+def known_name(name: str, known: set[str], korean_text: str) -> bool:
+    """Whether some article mentions a name (a Korean name, or a Latin one lower-cased), in any spelling
+    we can derive. known: the corpus's name keys; korean_text: its Korean text."""
+    return _known_korean(name, known, korean_text) if has_hangul(name) else _known_english(name, known)
+
+
 def _known_english(name: str, known: set[str]) -> bool:
     w = name.lower()
     candidates = {w, w + "s", w.removesuffix("s"), w.removesuffix("n"), w.removesuffix("an"), w.removesuffix("ese")}

@@ -64,6 +64,17 @@ def test_followup_that_names_something_else_leaves_the_article(seed_index):
     assert found.followup and found.focus is None  # no passage of the ceremony story mentions Wonju
 
 
+def test_followup_naming_what_no_article_mentions_keeps_the_article(seed_index):
+    """과기부 (the science ministry, abbreviated) is in no article: the English story spells it out, so
+    naming it is no sign the conversation moved on; naming another article's place is."""
+    gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
+    found = seed_index.candidates("그럼 과기부 장관은 뭐라 했는데", history=["광주 AI 선포식에 누구누구 왔어?"])
+    assert found.followup and found.focus == gwangju
+    assert found.ranking()[0][0].passage_id in found.index.passages_of_articles([gwangju])
+    moved = seed_index.candidates("그럼 원주는 뭐 한대?", history=["광주 AI 선포식에 누구누구 왔어?"])
+    assert moved.followup and moved.focus is None
+
+
 def test_followup_keeps_to_no_article_when_the_earlier_answer_was_not_clear(seed_index):
     # two stories give Gwangju's AI investment (426.9 billion won spent, $400 billion planned): the
     # conversation has not chosen one, so the follow-up is searched with it across all articles
