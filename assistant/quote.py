@@ -8,7 +8,7 @@ kind of answer the question wants and is a sentence rather than a heading.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -57,7 +57,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
     """One row of QUOTE_FEATURES per sentence of a passage (translations: the question's words with
     their translations)."""
     stems = {verb_root(t) for t in tokenize(question)}
-    found_in = [_finder(word, words) for word, words in (translations or {}).items()]
+    found_in = [_forms(word, words) for word, words in (translations or {}).items()]
     best = float(cosines.max()) if len(cosines) else 0.0
     rows = np.zeros((len(texts), len(QUOTE_FEATURES)), dtype=np.float64)
     for i, text in enumerate(texts):
@@ -78,21 +78,32 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
     return rows
 
 
-def _share(found_in: list[Callable[[str, set[str]], bool]], lower: str, text: str) -> float:
-    """The share of the question's words a sentence holds, as such or translated."""
+def _share(found_in: list[tuple[frozenset[str], tuple[str, ...]]], lower: str, text: str) -> float:
+    """The share of the question's words a sentence holds, as such or translated (found_in: _forms of each)."""
     if not found_in:
         return 0.0
-    terms = set(english_terms(text))
-    return sum(1 for found in found_in if found(lower, terms)) / len(found_in)
+    terms = _english_terms(text) if any(latin for latin, _ in found_in) else frozenset()
+    hangul = has_hangul(text)
+    held = 0
+    for latin, korean in found_in:
+        if (terms and not latin.isdisjoint(terms)) or (hangul and korean and any(f in lower for f in korean)):
+            held += 1
+    return held / len(found_in)
 
 
-def _finder(word: str, translations: tuple[str, ...]) -> Callable[[str, set[str]], bool]:
-    """Whether a sentence holds the word or a translation: a Korean form anywhere in its lower-cased text
-    (particles and endings follow it), a Latin one among its English terms (companies -> company)."""
+@lru_cache(maxsize=16_384)
+def _english_terms(sentence: str) -> frozenset[str]:
+    """A sentence's English terms, remembered like a passage's signals (Index.signals): the sentences of
+    the passages cited are read for every question they answer."""
+    return frozenset(english_terms(sentence))
+
+
+@lru_cache(maxsize=4096)
+def _forms(word: str, translations: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A question word's forms to find in a sentence: Latin ones among its English terms (companies ->
+    company), Korean ones anywhere in its lower-cased text (particles and endings follow them)."""
     forms = {verb_root(f) for f in (word, *translations)}
-    korean = [f for f in forms if has_hangul(f)]
-    latin = {f for f in forms if not has_hangul(f)}
-    return lambda lower, terms: not latin.isdisjoint(terms) or any(f in lower for f in korean)
+    return frozenset(f for f in forms if not has_hangul(f)), tuple(f for f in forms if has_hangul(f))
 
 
 def sentence_scores(texts: list[str], cosines: np.ndarray, question: str, intent: Intent,

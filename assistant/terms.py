@@ -49,13 +49,16 @@ def stem(word: str) -> str:
 
 
 def english_terms(text: str) -> list[str]:
-    out = []
-    for word in WORD.findall(text):
-        w = word.lower()
-        if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
-            continue
-        out.append(stem(w))
-    return out
+    return [term for term in map(_term, WORD.findall(text)) if term is not None]
+
+
+@lru_cache(maxsize=65_536)
+def _term(word: str) -> str | None:
+    """A word's index term, or None for a stop word (cached: a word's term is looked up once)."""
+    w = word.lower()
+    if w in STOPWORDS or (len(w) < 2 and not w.isdigit()):
+        return None
+    return stem(w)
 
 
 @lru_cache(maxsize=2048)
