@@ -98,12 +98,13 @@ class Bridge:
         삼성 -> samsung); a name's nearest words by meaning are noise (Wonju -> 맺다)."""
         tokens, names = tokenize_with_names(question)
         spelled = {n for n in names if self._romanised(n)}
+        korean_spellings = self.korean_spellings() if question_language == "en" else {}
         if question_language == "en":
-            spelled |= set(self.korean_spellings()) | {a.lower() for a in ACRONYM.findall(question)}
+            spelled |= {a.lower() for a in ACRONYM.findall(question)}
         return list(dict.fromkeys(
             t for t in tokens
             if term_language(t) == question_language and not re.fullmatch(r"[\d.,]+", t) and len(t) > 1
-            and t not in spelled and not is_verb_term(t)
+            and t not in spelled and t not in korean_spellings and not is_verb_term(t)
         ))
 
     def _romanised(self, name: str) -> bool:
