@@ -35,11 +35,6 @@ CUES: dict[str, dict[str, re.Pattern]] = {
         "ko": re.compile(r"어디(?!서\s*(?:썼|쓴))|장소|지역구|위치"),
         "en": re.compile(r"\bwhere\b|\bwhich (?:city|region|place|district|venue)\b", re.IGNORECASE),
     },
-    "why": {  # a reason: answered by a sentence that gives one (signals.has_reason)
-        "ko": re.compile(r"왜|이유|근거|까닭|원인|때문"),
-        "en": re.compile(r"\bwhy\b|\breasons?\b|\brationale\b|\bjustif|\bon what (?:grounds|basis)\b|"
-                         r"\bhow come\b", re.IGNORECASE),
-    },
     "said": {  # what someone said, argued or proposed: answered by their words, quoted or reported
         "ko": re.compile(r"뭐라(?:고)?|뭐래|뭐랬|발언|말했|말한|말씀|(?:얘|이야)기(?:했|한|하)|주장|강조|언급|"
                          r"밝혔|밝힌|입장|의견|제안|제언|촉구|당부|지적"),

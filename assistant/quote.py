@@ -17,7 +17,7 @@ from .intent import Intent
 from .language import has_hangul, language_of, verb_root
 from .records import Citation, Hit, Passage, Sentence
 from .rerank import MODEL, load_model
-from .signals import NameKeys, has_person, has_reason, has_speech, is_heading, item_marks, name_overlap
+from .signals import NameKeys, has_person, has_speech, is_heading, item_marks, name_overlap
 from .terms import english_terms, tokenize
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ QUOTE_FEATURES = (
     "first",  # the passage's first sentence
     "ordinal_match",  # the question asks for a list's n-th item and the sentence starts it
     "speech_match",  # the question asks what someone said and the sentence quotes or reports speech
-    "reason_match",  # the question asks why and the sentence gives a reason
     "translated",  # share of the question's words found in it as such or translated (a Korean question, an
     #               English sentence: "terms" sees none of them)
 )
@@ -74,7 +73,6 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             float(i == 0),
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
             float(intent.wants("said") and has_speech(text)),
-            float(intent.wants("why") and has_reason(text)),
             _share(found_in, lower, text),
         )
     return rows

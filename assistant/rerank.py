@@ -21,7 +21,7 @@ import numpy as np
 from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, has_reason, has_speech, item_marks
+from .signals import NameKeys, has_speech, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ FEATURES = (
     "meta_title",  # the same, for a question about the article itself (its author, outlet, date)
     "ordinal_match",  # the question asks for a list's n-th item and a sentence of the passage starts it
     "speech_match",  # the question asks what someone said or argued and the passage quotes or reports speech
-    "reason_match",  # the question asks why and the passage gives a reason ("because", "due to", 때문)
 )
 
 
@@ -153,7 +152,6 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             title if wants("meta") else 0.0,
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
             float(wants("said") and has_speech(text)),
-            float(wants("why") and has_reason(text)),
         )
     return rows
 

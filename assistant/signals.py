@@ -76,10 +76,6 @@ ITEM_MARK = re.compile(r"(?:^|(?<=[.!?。\n]))\s*(?:(첫|둘|셋|넷|다섯|여�
 SPEECH = re.compile(r"[“”\"「」『』]|\b(?:said|says|stated|noted|added|stressed|emphasi[sz]ed|argued|urged|explained|"
                     r"suggested|proposed|claimed|pointed out|called for)\b|"
                     r"(?:말했|밝혔|강조했|주장했|덧붙였|설명했|지적했|제안했|촉구했|언급했|당부했)", re.IGNORECASE)
-# A reason given: a causal connective ("because", "due to", 때문, 이유는), or a premise ("Given the nature of").
-REASON = re.compile(r"\b(?:because|due to|owing to|as a result|that is why|this is why|the reason|given (?:the|that)|"
-                    r"in order to|so that|since (?!\d|last|then|the (?:start|beginning)))\b|"
-                    r"때문|이유는|이유로|덕분|탓에|(?:으|하)므로|까닭", re.IGNORECASE)
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?!\d|[.,]\d)|(?<![\w'’])['’]\d{2}\b|"
                   r"(?<![\d.,])\d{2}\s*년(?!\s*(?:간|동안|째|만|전|후|이상|이내|여|뒤|가량|쯤))")
 TERMINAL = re.compile(r"[.!?。！？…][\"'”’)\]」』]*\s*$|다\s*$")
@@ -114,11 +110,6 @@ def has_person(text: str) -> bool:
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_speech(text: str) -> bool:
     return SPEECH.search(text) is not None
-
-
-@lru_cache(maxsize=TEXTS_REMEMBERED)
-def has_reason(text: str) -> bool:
-    return REASON.search(text) is not None
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)

