@@ -3,12 +3,12 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, ..., tune7: 120 + 200 + 200 + 100 + 100 + 100 + 100 blind questions (sets A, B; E, F; J, K;
-  L; N; T; U); the learned weights were fitted on them (J, K, L, N, T and U were first run once as fresh
-  sets: benchmarks/questions/README.md).
-- report, report2, ..., report7: 120 + 200 + 100 + 100 + 200 + 200 + 200 blind questions (sets C, D;
-  G, H; M; O; P, Q; R, S; V, W) by other writers; never used to choose anything (M, O, P and Q, R and S,
-  V and W were each run once, on their session's final code).
+- tune, tune2, ..., tune8: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 blind questions (sets A, B; E, F;
+  J, K; L; N; T; U; X); the learned weights were fitted on them (J, K, L, N, T, U and X were first run once
+  as fresh sets: benchmarks/questions/README.md).
+- report, report2, ..., report8: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 blind questions (sets C,
+  D; G, H; M; O; P, Q; R, S; V, W; Y, Z) by other writers; never used to choose anything (M, O, P and Q,
+  R and S, V and W, Y and Z were each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -40,6 +40,7 @@ SETS = {
     "report5": ROOT / "benchmarks/questions/report5.jsonl",
     "report6": ROOT / "benchmarks/questions/report6.jsonl",
     "report7": ROOT / "benchmarks/questions/report7.jsonl",
+    "report8": ROOT / "benchmarks/questions/report8.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
@@ -47,6 +48,7 @@ SETS = {
     "tune5": ROOT / "benchmarks/questions/tune5.jsonl",
     "tune6": ROOT / "benchmarks/questions/tune6.jsonl",
     "tune7": ROOT / "benchmarks/questions/tune7.jsonl",
+    "tune8": ROOT / "benchmarks/questions/tune8.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",
