@@ -66,12 +66,12 @@ class UsemEncoder(Encoder):
         pieces = _pieces(groups)
         if len(pieces) > QUERY_PIECES:  # a batch too large to keep: its own tables
             sums = _feature_sums(backend, nb, groups, lens, _PieceTables(backend, nb, groups))
-            return _head(backend, sums[:, 0], lens)
-        with self._query_lock:  # the web server answers questions from several threads
-            if self._query_tables is None:
-                self._query_tables = _QueryTables(backend, nb, QUERY_PIECES)
-            self._query_tables.add(pieces)
-            sums = _feature_sums(backend, nb, groups, lens, self._query_tables)
+        else:
+            with self._query_lock:  # the web server answers questions from several threads
+                if self._query_tables is None:
+                    self._query_tables = _QueryTables(backend, nb, QUERY_PIECES)
+                self._query_tables.add(pieces)
+                sums = _feature_sums(backend, nb, groups, lens, self._query_tables)
         return _head(backend, sums[:, 0], lens)
 
     # ---- passages with their sentences, in one pass ------------------------------------------
@@ -212,12 +212,11 @@ class _QueryTables(_PieceTables):
 
     def __init__(self, backend, nb, capacity: int) -> None:
         super().__init__(backend, nb, [], capacity)
-        self.capacity = capacity
 
     def add(self, pieces: np.ndarray) -> None:
-        """Make sure each of these pieces (at most the capacity) has its rows."""
+        """Make sure each of these pieces (at most the capacity: the rows after row 0) has its rows."""
         new = pieces[self.row[pieces] == 0]
-        if self.size + len(new) > self.capacity:
+        if self.size + len(new) > len(self.x) - 1:
             self.row[:] = 0
             self.size = 0
             new = pieces

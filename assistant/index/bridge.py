@@ -98,8 +98,9 @@ class Bridge:
         삼성 -> samsung); a name's nearest words by meaning are noise (Wonju -> 맺다)."""
         tokens, names = tokenize_with_names(question)
         spelled = {n for n in names if self._romanised(n)}
-        korean_spellings = self.korean_spellings() if question_language == "en" else {}
+        korean_spellings: dict[str, set[str]] = {}
         if question_language == "en":
+            korean_spellings = self.korean_spellings()
             spelled |= {a.lower() for a in ACRONYM.findall(question)}
         return list(dict.fromkeys(
             t for t in tokens
