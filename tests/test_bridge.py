@@ -122,3 +122,14 @@ def test_english_names_and_acronyms_are_not_translated_by_meaning(seed_index):
     assert {"cluster", "alliance", "example"} <= set(own)
     assert not {"wonju", "ai", "mou"} & set(own)  # Wonju is spelled 원주 (names), AI and MOU are written alike
     assert "원주" in translate(seed_index, "What does the Wonju alliance column propose?", "en")
+
+
+def test_names_keep_their_spellings_among_the_question_terms(seed_index):
+    """A name is not translated by meaning, but its spelling in the other language is its translation:
+    "wonju" weighs in the coverage of the Korean column that writes 원주, and 광주 in the English stories."""
+    bridge = seed_index.index.bridge
+    translate(seed_index, "When was the wonju column published?", "en")
+    assert bridge.translations_of("When was the wonju column published?", "en")["wonju"] == ("원주",)
+    translate(seed_index, "광주 AI 예산은?", "ko")
+    assert "gwangju" in bridge.translations_of("광주 AI 예산은?", "ko")["광주"]
+    assert bridge.spelled_names("What is the budget?", "en") == {}

@@ -131,6 +131,20 @@ class Bridge:
             out.extend(sorted(romanizations(name) & english)[:2])
         return out
 
+    def spelled_names(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
+        """The question's one-word names with their spellings in the other language (wonju -> 원주,
+        광주 -> gwangju): a name's translation, which `translations_of` leaves out (names are not
+        translated by meaning)."""
+        if question_language == "en":
+            spelled = self.korean_spellings()
+            return {t: tuple(sorted(spelled[t])) for t in tokenize(question) if t in spelled}
+        if question_language != "ko" or "en" not in self.terms:
+            return {}
+        english = self.english_vocabulary()
+        found = {name: tuple(sorted(romanizations(name) & english)[:2])
+                 for name in korean_names_in(question, self.known_names)}
+        return {name: forms for name, forms in found.items() if forms}
+
     def korean_spellings(self) -> dict[str, set[str]]:
         """Latin spelling -> the corpus's Korean names spelled so (the most standard spellings only)."""
         if self._spelled is None:
@@ -171,8 +185,10 @@ class Bridge:
         return rows
 
     def translations_of(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
-        """Each of the question's own terms with its translations (after `encode` has seen the question)."""
-        return {t: self._cache.get((t, question_language), ()) for t in self.own_terms(question, question_language)}
+        """Each of the question's own terms with its translations (after `encode` has seen the question),
+        and its names with their spellings in the other language (`spelled_names`)."""
+        own = {t: self._cache.get((t, question_language), ()) for t in self.own_terms(question, question_language)}
+        return own | self.spelled_names(question, question_language)
 
     def _learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
         """Translate terms from their vectors (one matrix product per language) and remember them."""
