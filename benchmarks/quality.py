@@ -3,12 +3,12 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, ..., tune8: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 blind questions (sets A, B; E, F;
-  J, K; L; N; T; U; X); the learned weights were fitted on them (J, K, L, N, T, U and X were first run once
-  as fresh sets: benchmarks/questions/README.md).
-- report, report2, ..., report8: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 blind questions (sets C,
-  D; G, H; M; O; P, Q; R, S; V, W; Y, Z) by other writers; never used to choose anything (M, O, P and Q,
-  R and S, V and W, Y and Z were each run once, on their session's final code).
+- tune, tune2, ..., tune9: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 blind questions (sets A, B;
+  E, F; J, K; L; N; T; U; X; AA); the learned weights were fitted on them (J, K, L, N, T, U, X and AA were
+  first run once as fresh sets: benchmarks/questions/README.md).
+- report, report2, ..., report9: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 blind questions (sets
+  C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC) by other writers; never used to choose anything (M, O,
+  P and Q, R and S, V and W, Y and Z, AB and AC were each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
