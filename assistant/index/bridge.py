@@ -75,6 +75,7 @@ class Bridge:
                 if len(self.terms[lang]) != len(self.vectors[lang]):
                     raise ValueError(f"terms_{lang} files disagree")
         self._cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._latest: tuple[tuple[str, str], dict[str, tuple[str, ...]]] | None = None  # translations_of's last answer
         self._english: set[str] | None = None
         self._row_of: dict[str, dict[str, int]] = {}
 
@@ -89,6 +90,7 @@ class Bridge:
     def forget(self) -> None:
         """Drop the translations remembered so far (benchmarks time each question as if new)."""
         self._cache.clear()
+        self._latest = None
 
     def own_terms(self, question: str, question_language: str) -> list[str]:
         """The question's words to translate by meaning: nouns, not verb stems, whose nearest neighbours
@@ -187,11 +189,18 @@ class Bridge:
     def translations_of(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
         """Each of the question's own terms with its translations (after `encode` has seen the question),
         and its names with their spellings in the other language (`spelled_names`)."""
+        key = (question, question_language)
+        latest = self._latest  # re-ranking, the decline check and the quotes all ask (one read: threads)
+        if latest is not None and latest[0] == key:
+            return latest[1]
         own = {t: self._cache.get((t, question_language), ()) for t in self.own_terms(question, question_language)}
-        return own | self.spelled_names(question, question_language)
+        found = own | self.spelled_names(question, question_language)
+        self._latest = (key, found)
+        return found
 
     def _learn(self, terms: list[str], vectors: np.ndarray, language: str) -> None:
         """Translate terms from their vectors (one matrix product per language) and remember them."""
+        self._latest = None
         if len(self._cache) > CACHE_SIZE:
             self._cache.clear()
         found: list[list[str]] = [[] for _ in terms]
