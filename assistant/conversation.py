@@ -3,7 +3,8 @@
 "그럼 시장은 뭐라고 했어?" after "광주 AI 선포식에 몇 명 왔어?" is about the ceremony; searched alone it
 is about any mayor. A question is a follow-up when it leans on what came before: it opens with a
 connective (그럼, 그래서, "and", "what about"), points back with a demonstrative (그거, 거기, 그 사람,
-"it", "they", "that", "the article"), asks for an item of a list without naming the list ("두 번째는?",
+"it", "they", "that", "the article"; opening on one, "그 사람이 ...", "Did he say ...?", even beside
+other names), asks for an item of a list without naming the list ("두 번째는?",
 "the first one"), names a new topic and asks nothing of it ("중국은?", "원주는 어때?"), adds something
 with 도 ("과기부 장관도 왔어?": also, beside what came before), or is too short to stand alone. A
 follow-up is searched together with the earlier question it continues (itself resolved the same way);
@@ -43,6 +44,7 @@ ENGLISH_CLOSERS = re.compile(r"\b(?:then|instead)\s*\??\s*$", re.IGNORECASE)  # 
 # names no subject of its own.
 ENGLISH_PERSONS = frozenset("he him his she her hers".split())
 ACRONYM = re.compile(r"[A-Z0-9]{2,5}")
+OPENING_DETERMINERS = frozenset("그 이 저".split())  # "그 사람", "이 기사", "저 회사": pointing when a noun follows
 BACK_REFERENCE_WORDS = 3  # a back-reference among a question's first words points before it ("그중에 ...")
 ENGLISH_POINTERS = frozenset("it its it's they them their theirs he him his she her that those these this there "
                              "ones former latter".split())
@@ -63,7 +65,8 @@ def leans_on_history(question: str) -> bool:
 
     An opening connective always continues the conversation. A question that names its own topic
     stands alone, even with a pronoun in it ("How many companies joined the Wonju alliance, and what
-    did they build?"); without a name, a pointer word or too few words lean back.
+    did they build?"), unless it opens on one ("그 사람이 ...", "Did he say ...?"); without a name, a
+    pointer word or too few words lean back.
     """
     korean = has_hangul(question)
     morphemes = analyze(question) if korean else ()
@@ -76,6 +79,8 @@ def leans_on_history(question: str) -> bool:
     opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
     if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
         return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
+    if _opens_pointing_back(question, morphemes):
+        return True  # "그 사람이 LLM은 ...", "거기 원주 얼라이언스에도 ...?", "Did he say Korea should ...?"
     names = question_names(question)
     if korean and _also(morphemes, names):
         return True  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
@@ -93,6 +98,22 @@ def leans_on_history(question: str) -> bool:
     else:
         points = bool(words & ENGLISH_POINTERS)
     return points or len(tokenize(question)) < MIN_TERMS
+
+
+def _opens_pointing_back(question: str, morphemes: tuple[tuple[str, str], ...]) -> bool:
+    """The question opens on a demonstrative ("그 사람이", "이 기사", "거기", "해당 기사") or has a person's
+    pronoun among its first words ("Did he say ...?", "What did she propose ...?"): its subject is
+    something said before, whatever else it names (a self-contained question does not open so)."""
+    if morphemes:
+        words = [(form, tag) for form, tag in morphemes if not tag.startswith("S") or tag in ("SL", "SH", "SN")]
+        if not words:
+            return False
+        form, tag = words[0]
+        if form in OPENING_DETERMINERS and tag in ("MM", "IC"):
+            return len(words) > 1 and words[1][1].startswith("N")  # 그 사람, 이 기사 (not 그래, 이제)
+        return form in KOREAN_DEMONSTRATIVES and form not in OPENING_DETERMINERS and tag in ("NP", "NNG")
+    opening = {w.lower() for w in re.findall(r"[A-Za-z']+", question)[:BACK_REFERENCE_WORDS]}
+    return bool(opening & ENGLISH_PERSONS)
 
 
 def _also(morphemes: tuple[tuple[str, str], ...], names: NameKeys) -> bool:

@@ -77,6 +77,12 @@ LEANS = [
     ("en-short-why", "Why?"),
     ("ko-also-one-name", "과기부 장관도 왔어?"),  # 도: also, beside what came before
     ("ko-also-company", "삼성도 들어가 있어?"),
+    # Opening on a demonstrative or a person's pronoun: the subject was named before, whatever else is named
+    ("ko-opens-geu-saram-named", "그 사람이 GPU 구매는 어느 기업에 맡기자고 했어?"),
+    ("ko-opens-geogi-named", "거기 부산 데이터센터에도 참여하고 있습니까?"),
+    ("ko-opens-i-gisa", "이 기사 누가 썼어?"),
+    ("en-opens-person-named", "Did he say Gwangju needs the AI computing centre?"),
+    ("en-opens-person-named-countries", "What did she say about Japan and China?"),
 ]
 
 STANDS_ALONE = [
@@ -93,7 +99,6 @@ STANDS_ALONE = [
     ("en-long-where", "Where is the harbor city lab?"),
     ("en-long-lower", "how many drones do farmers in the southern province rent?"),
     ("ko-back-reference-later-in-the-question", "광주시와 협약한 기업 수와 그중 실제로 광주에 온 기업 수는?"),
-    ("en-named-person-pointed-at", "Did he say Gwangju needs the AI computing centre?"),
     ("en-too-closer-named", "Is Naver Cloud part of the Wonju alliance too?"),
     ("en-which-one-named", "With how many groups did Gwangju sign an MOU, and which one is named?"),
     ("en-the-article-named", "Who wrote the article on the Wonju alliance?"),
@@ -103,6 +108,9 @@ STANDS_ALONE = [
     ("ko-list-item-named", "김장기 박사의 두 번째 제안은 뭐야?"),
     ("ko-also-with-its-own-topic", "광주 AI 선포식에 대통령도 참석했나요?"),
     ("ko-also-beside-other-names", "원주 AI 얼라이언스에 삼성도 들어가 있어?"),
+    ("ko-geu-as-interjection", "그래 광주 AI 선포식은 언제 열렸어?"),
+    ("ko-i-as-time", "이제 광주 AI 선포식 참석자는 몇 명이야?"),
+    ("en-person-later-named", "How many people did the mayor say he expects at the Gwangju AI ceremony?"),
 ]
 
 
