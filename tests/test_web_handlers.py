@@ -142,6 +142,24 @@ def test_bad_date_raises_input_error(h, field, bad):
         h.respond(KOREAN_ROLES, [], **{field: bad})
 
 
+def test_a_filter_admitting_no_article_says_so(h):
+    history, answer, _ = h.respond(KOREAN_ROLES, [], date_from="2030-01-01")
+    assert not answer["answered"] and not answer["citations"]
+    reply = history[-1]["content"]
+    assert md_escape(t("filtered_none", "ko")) in reply
+    assert md_escape(t("corpus_covers", "ko")) not in reply  # the whole corpus is not what was searched
+
+
+def test_a_declined_question_under_filters_says_only_they_were_searched(h, seed_index):
+    history, answer, _ = h.respond(KIMCHI, [], sources=[WONJU_SOURCE])
+    assert not answer["answered"]
+    reply = history[-1]["content"]
+    assert md_escape(t("filtered_covers", "ko", n=1)) in reply
+    titles = {a.source: a.title for a in seed_index.articles()}
+    assert md_escape(titles[WONJU_SOURCE]) in reply
+    assert not [s for s, title in titles.items() if s != WONJU_SOURCE and md_escape(title) in reply]
+
+
 def test_filters_object(h):
     f = h.filters(["a.txt"], None, " 2020-01-01 ", "", "fr")
     assert f.sources == frozenset({"a.txt"}) and f.outlets == frozenset()

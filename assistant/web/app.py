@@ -77,7 +77,8 @@ class Handlers:
         history = [
             *(history or []),
             {"role": "user", "content": md_escape(answer.question)},
-            {"role": "assistant", "content": chat_reply(data, lang, self.assistant.articles())},
+            {"role": "assistant", "content": chat_reply(data, lang, [a for a in self.assistant.articles()
+                                                                     if filters.admits(a)], bool(filters))},
         ]
         return history, data, ""
 

@@ -50,6 +50,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The articles do not answer this question.",
     },
     "corpus_covers": {"ko": "기사들이 다루는 내용:", "en": "What the articles do cover:"},
+    "filtered_covers": {"ko": "검색 범위에 맞는 기사 {n}개 안에서만 찾았습니다. "
+                              "범위를 넓히면 다른 기사에서도 찾습니다. 범위 안의 기사:",
+                        "en": "Only the {n} articles within your filters were searched; "
+                              "widen them to search the others. Within your filters:"},
+    "filtered_none": {"ko": "검색 범위에 맞는 기사가 없습니다 (날짜를 정하면 날짜가 없는 기사는 빠집니다). "
+                            "범위를 넓혀 다시 물어보세요.",
+                      "en": "No article is within your filters (a date range leaves out undated articles); "
+                            "widen them and ask again."},
     "answer_intro": {"ko": "기사 원문에서 찾은 인용문입니다:", "en": "Quotes from the articles:"},
     "truncated": {"ko": "질문이 너무 길어 앞부분만 사용했습니다.",
                   "en": "The question was long; only its beginning was used."},

@@ -71,8 +71,9 @@ def also_in_line(c: dict, lang: str) -> str:
     return f'<div class="cite-also">{esc(t("also_in", lang))}: {esc(" · ".join(places))}</div>'
 
 
-def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
-    """The assistant's chat message in Markdown (literal text, escaped)."""
+def chat_reply(answer: dict, lang: str, articles: list[Article], filtered: bool = False) -> str:
+    """The assistant's chat message in Markdown (literal text, escaped). articles: those the question was
+    asked of (filtered: only those the search filters admit, which a "not covered" reply says)."""
     lines = []
     if answer.get("notice"):
         lines.append(f"_{md_escape(t('truncated', lang))}_\n")
@@ -97,7 +98,10 @@ def chat_reply(answer: dict, lang: str, articles: list[Article]) -> str:
             lines.append(f"\n_{md_escape(t('related_note', lang, n=related))}_")
         return "\n".join(lines)
     lines.append(f"**{md_escape(t('not_covered', lang))}**\n")
-    lines.append(md_escape(t("corpus_covers", lang)))
+    if filtered and not articles:
+        lines.append(md_escape(t("filtered_none", lang)))
+        return "\n".join(lines)
+    lines.append(md_escape(t("filtered_covers", lang, n=len(articles)) if filtered else t("corpus_covers", lang)))
     for a in articles[:12]:
         lines.append(f"- {md_escape(a.title)}")
     if answer["citations"]:
