@@ -298,6 +298,9 @@ def test_switching_the_interface_to_english(ko_page):
     expect(page.locator("#ask")).to_have_text("Ask")
     expect(page.get_by_role("tab", name="Briefing")).to_be_visible()
     expect(page.locator("#clear")).to_have_text("Clear chat")
+    page.locator("#filters").get_by_text("Filters", exact=True).click()
+    expect(page.locator("#f-language")).to_contain_text("Any")  # the filter's choices too, not only its label
+    expect(page.locator("#f-language")).not_to_contain_text("전체")
     ask(page, KOREAN_ROLES)  # cards follow the interface language
     expect(page.locator("#open-1")).to_have_text("Open source")
     assert "paragraph" in page.locator("#cite-1 .cite-meta").inner_text()

@@ -42,6 +42,11 @@ def process_export_dir() -> Path:
     return folder
 
 
+def language_choices(lang: str) -> list[tuple[str, str]]:
+    """The article-language filter's choices, "any" in the interface's language."""
+    return [(t("any", lang), "any"), ("한국어", "ko"), ("English", "en")]
+
+
 class Handlers:
     """Every UI action as a plain function of its inputs, so it can be tested without a browser."""
 
@@ -228,8 +233,8 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                     with gr.Row():
                         f_from = gr.Textbox(label=t("date_from", lang), elem_id="f-from")
                         f_to = gr.Textbox(label=t("date_to", lang), elem_id="f-to")
-                    f_language = gr.Radio([(t("any", lang), "any"), ("한국어", "ko"), ("English", "en")], value="any",
-                                          label=t("language", lang), elem_id="f-language")
+                    f_language = gr.Radio(language_choices(lang), value="any", label=t("language", lang),
+                                          elem_id="f-language")
                 quotes_title = gr.Markdown(f"### {t('quotes', lang)}")
 
                 @gr.render(inputs=[last_answer, ui_lang])
@@ -310,7 +315,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                 gr.update(label=t("outlets", current)),
                 gr.update(label=t("date_from", current)),
                 gr.update(label=t("date_to", current)),
-                gr.update(label=t("language", current)),
+                gr.update(label=t("language", current), choices=language_choices(current)),
                 gr.update(value=f"### {t('quotes', current)}"),
                 gr.update(label=t("source", current)),
                 gr.update(label=t("briefing", current)),
