@@ -125,13 +125,8 @@ class Bridge:
             spelled = self.korean_spellings()
             keys = sorted(k for k in name_keys(question) if len(k) >= 4)  # wonju, kimjanggi (Kim Jang-gi)
             return list(dict.fromkeys(name for key in keys for name in sorted(spelled.get(key, ()))))
-        if question_language != "ko" or "en" not in self.terms:
-            return []
-        english = self.english_vocabulary()
-        out = []
-        for name in korean_names_in(question, self.known_names):
-            out.extend(sorted(romanizations(name) & english)[:2])
-        return out
+        return [spelling for spellings in self.spelled_names(question, question_language).values()
+                for spelling in spellings]
 
     def spelled_names(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
         """The question's one-word names with their spellings in the other language (wonju -> 원주,
