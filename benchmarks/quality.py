@@ -3,12 +3,13 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, ..., tune9: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 blind questions (sets A, B;
-  E, F; J, K; L; N; T; U; X; AA); the learned weights were fitted on them (J, K, L, N, T, U, X and AA were
-  first run once as fresh sets: benchmarks/questions/README.md).
-- report, report2, ..., report9: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 blind questions (sets
-  C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC) by other writers; never used to choose anything (M, O,
-  P and Q, R and S, V and W, Y and Z, AB and AC were each run once, on their session's final code).
+- tune, tune2, ..., tune10: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 blind questions (sets
+  A, B; E, F; J, K; L; N; T; U; X; AA; AD); the learned weights were fitted on them (J, K, L, N, T, U, X, AA
+  and AD were first run once as fresh sets: benchmarks/questions/README.md).
+- report, report2, ..., report10: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 blind questions
+  (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF) by other writers; never used to choose
+  anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF were each run once, on their
+  session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -42,6 +43,7 @@ SETS = {
     "report7": ROOT / "benchmarks/questions/report7.jsonl",
     "report8": ROOT / "benchmarks/questions/report8.jsonl",
     "report9": ROOT / "benchmarks/questions/report9.jsonl",
+    "report10": ROOT / "benchmarks/questions/report10.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
@@ -51,6 +53,7 @@ SETS = {
     "tune7": ROOT / "benchmarks/questions/tune7.jsonl",
     "tune8": ROOT / "benchmarks/questions/tune8.jsonl",
     "tune9": ROOT / "benchmarks/questions/tune9.jsonl",
+    "tune10": ROOT / "benchmarks/questions/tune10.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",
