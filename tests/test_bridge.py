@@ -133,3 +133,9 @@ def test_names_keep_their_spellings_among_the_question_terms(seed_index):
     translate(seed_index, "광주 AI 예산은?", "ko")
     assert "gwangju" in bridge.translations_of("광주 AI 예산은?", "ko")["광주"]
     assert bridge.spelled_names("What is the budget?", "en") == {}
+
+
+def test_loanwords_translate_by_sound_when_their_meaning_is_too_far(seed_index):
+    terms = translate(seed_index, "스타게이트 프로젝트가 뭐야?", "ko")
+    assert "stargate" in terms  # cosine about 0.47: below a translation by meaning alone
+    assert "step" not in translate(seed_index, "스타트업 지원은?", "ko")  # only the closest word of that sound

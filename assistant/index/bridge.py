@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from ..language import is_verb_term, term_language
+from ..loanwords import skeletons
 from ..names import korean_names_in, name_keys, romanizations, spelled_as
 from ..terms import WORD, english_terms, tokenize, tokenize_with_names
 from ..titles import title_translations
 
 MIN_SIMILARITY = 0.60  # below this a nearest word is rarely a translation (dev and validation sets)
+LOANWORD_SIMILARITY = 0.40  # enough for a word that also sounds the same (loanwords.py): 스타게이트 -> stargate
 PER_TERM = 3
 MAX_TERMS = 20_000  # most frequent terms per language that get a vector (bounds per-question cost)
 CACHE_SIZE = 20_000  # translated question terms remembered
@@ -78,6 +80,7 @@ class Bridge:
         self._latest: tuple[tuple[str, str], dict[str, tuple[str, ...]]] | None = None  # translations_of's last answer
         self._english: set[str] | None = None
         self._row_of: dict[str, dict[str, int]] = {}
+        self._sounds: dict[str, dict[str, list[int]]] = {}
 
     @staticmethod
     def save(folder: Path, rows_by_language: dict[str, list[tuple[str, str]]], vectors_by_language: dict) -> None:
@@ -181,6 +184,16 @@ class Bridge:
             rows = self._row_of[language] = {t: i for i, t in enumerate(self.terms.get(language, ()))}
         return rows
 
+    def _sounding(self, language: str) -> dict[str, list[int]]:
+        """Rows of a language's corpus terms by consonant skeleton (built on first use)."""
+        found = self._sounds.get(language)
+        if found is None:
+            found = self._sounds[language] = {}
+            for row, term in enumerate(self.terms.get(language, ())):
+                for skeleton in skeletons(term, language):
+                    found.setdefault(skeleton, []).append(row)
+        return found
+
     def translations_of(self, question: str, question_language: str) -> dict[str, tuple[str, ...]]:
         """Each of the question's own terms with its translations (after `encode` has seen the question),
         and its names with their spellings in the other language (`spelled_names`)."""
@@ -206,9 +219,14 @@ class Bridge:
                 sims = np.asarray(vectors, dtype=np.float32) @ table.T
                 k = min(PER_TERM, sims.shape[1])
                 top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                sounding = self._sounding(lang)
                 for row, cols in enumerate(top):
                     cols = cols[np.argsort(-sims[row, cols])]
                     found[row].extend(self.terms[lang][c] for c in cols if sims[row, c] >= MIN_SIMILARITY)
+                    alike = [c for s in skeletons(terms[row], language) for c in sounding.get(s, ())]
+                    best = max(alike, key=lambda c: sims[row, c], default=None)  # the one it was borrowed as
+                    if best is not None and LOANWORD_SIMILARITY <= sims[row, best] < MIN_SIMILARITY:
+                        found[row].append(self.terms[lang][best])
         other = next((lang for lang in self.vectors if lang != language), None)
         for term, words in zip(terms, found, strict=True):
             if other is not None:  # a title's dictionary translations, where the corpus uses them (titles.py)
