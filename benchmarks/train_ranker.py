@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/train_ranker.py benchmarks/questions/tune.jsonl benchmarks/questions/tune2.jsonl \
         benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl benchmarks/questions/tune5.jsonl \
         benchmarks/questions/tune6.jsonl benchmarks/questions/tune7.jsonl benchmarks/questions/tune8.jsonl \
-        benchmarks/questions/tune9.jsonl benchmarks/questions/tune10.jsonl --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
+        benchmarks/questions/tune9.jsonl benchmarks/questions/tune10.jsonl \
+        --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
 their passage overlaps the gold evidence; the sentences of those passages by whether they overlap
