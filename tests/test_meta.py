@@ -47,7 +47,7 @@ EXPECTED = {
         "title": "Gwangju “The era of AI Gwangju has begun”",
         "date": "2020-02-04",
         "author": "박혜섭",
-        "outlet": "AI타임스",
+        "outlet": "AI Times",  # its dateline's AI타임스, named in the article's language (as 000's domain gives it)
         "language": "en",  # Korean page furniture, English article
     },
 }
@@ -114,6 +114,15 @@ def test_known_outlet_domain_follows_the_article_language():
     raw_ko = "제목\n홍길동 기자 hong@asiae.co.kr\n" + "한국어 본문 문단은 충분히 길어야 본문으로 인정된다고 합니다. " * 3
     assert extract(clean(raw_en)).outlet == "The Asia Business Daily"
     assert extract(clean(raw_ko)).outlet == "아시아경제"
+
+
+def test_a_known_outlet_named_in_a_dateline_follows_the_article_language():
+    body = "An English body paragraph that is long enough to count as the body. " * 2
+    assert extract(clean(f"Title\n(AI타임스=홍길동 기자) {body}")).outlet == "AI Times"
+    assert extract(clean(f"Title\n(Yonhap News Agency=홍길동 기자) {body}")).outlet == "Yonhap News Agency"
+    korean = "한국어 본문 문단은 충분히 길어야 본문으로 인정된다고 합니다. " * 3
+    assert extract(clean(f"제목\n(AI Times=홍길동 기자) {korean}")).outlet == "AI타임스"
+    assert extract(clean(f"제목\n(무등일보=홍길동 기자) {korean}")).outlet == "무등일보"  # unknown: as written
 
 
 def test_free_mail_domains_are_not_outlets():

@@ -53,6 +53,8 @@ KNOWN_OUTLETS = {
     "kwangju.co.kr": ("광주일보", "Kwangju Ilbo"),
     "jnilbo.com": ("전남일보", "Jeonnam Ilbo"),
 }
+# Either name of a known outlet, spaces and case aside -> both names (AI타임스 and "AI Times" are one outlet).
+OUTLET_NAMES = {re.sub(r"\s+", "", name).casefold(): names for names in KNOWN_OUTLETS.values() for name in names}
 FIELDS = ("title", "outlet", "author", "date", "language", "url")
 
 
@@ -100,6 +102,15 @@ def find_author(header: list[str], body: list[str], trailer: list[str]) -> str |
 
 
 def find_outlet(header: list[str], body: list[str], trailer: list[str], language: str) -> str | None:
+    """The outlet named in a dateline, a copyright line or a reporter's e-mail domain; a known outlet is
+    named in the article's language, so one outlet is not listed twice (AI타임스 in an English article's
+    dateline is "AI Times", as its domain aitimes.com gives it elsewhere)."""
+    name = _outlet_named(header, body, trailer, language)
+    names = OUTLET_NAMES.get(re.sub(r"\s+", "", name).casefold()) if name else None
+    return (names[0] if language == "ko" else names[1]) if names else name
+
+
+def _outlet_named(header: list[str], body: list[str], trailer: list[str], language: str) -> str | None:
     for line in body[:3]:
         if m := DATELINE.match(line):
             return m["outlet"].strip()
