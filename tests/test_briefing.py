@@ -139,10 +139,11 @@ def test_markdown_sources_section_lists_every_reference():
     defs = [line for line in sources.splitlines() if line.startswith("[^")]
     assert [d.split(":")[0] for d in defs] == ["[^1]", "[^2]", "[^3]"]
     gov, wonju, gwangju = defs
-    # title (not double-quoted when it already is), outlet, paragraph, file
+    # title (not double-quoted when it already is), outlet, "n.d." for the date no one knows, paragraph, file
     assert gov == ('[^1]: "National AI Development Difficult Alone for Government or Companies", '
-                   "The Asia Business Daily, paragraph 6, 002_f6fc0410c29b4f02.txt")
-    # a plain title gets quotation marks; missing fields are left out rather than printed as None
+                   "The Asia Business Daily, n.d., paragraph 6, 002_f6fc0410c29b4f02.txt")
+    assert GOV.reference("ko").endswith("날짜 미상, 6번째 문단, 002_f6fc0410c29b4f02.txt")
+    # a plain title gets quotation marks; other missing fields are left out rather than printed as None
     assert wonju == "[^2]: “[기고] 원주형 AI 얼라이언스 협업 모델”, 김장기, 2023-12-17, paragraph 8, 003_bd417f7486c5be64.txt"
     for field in (GWANGJU.title, "AI타임스", "박혜섭", "2020-02-04", "paragraph 3", GWANGJU.source):
         assert field in gwangju

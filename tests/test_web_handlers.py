@@ -429,3 +429,10 @@ def test_an_unreachable_search_server_is_said_in_the_interface_language(ui_lang)
     exc = IndexUnusableError("cannot reach Milvus at http://10.0.0.1:19530 (...)", key="search_unavailable")
     assert error_message(exc, ui_lang) == t("search_unavailable", ui_lang)
     assert error_message(IndexUnusableError("no index in x"), ui_lang) == "no index in x"  # no translation: as is
+
+
+def test_cards_say_when_a_date_is_unknown(h, roles):
+    _, answer = roles
+    for lang, word in (("ko", "날짜 미상"), ("en", "n.d.")):
+        for card, c in zip(h.cards(answer, lang), answer["citations"], strict=True):
+            assert (word in card) == (not c.get("date")), (lang, c["source"])

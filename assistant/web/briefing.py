@@ -37,13 +37,14 @@ class BriefingItem:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
 
     def reference(self, language: str = "en") -> str:
-        """One footnote line: title, outlet, author, date, paragraph, page (PDFs), file, web address."""
+        """One footnote line: title, outlet, author, date ("n.d." when unknown), paragraph, page (PDFs), file,
+        web address."""
         para = t("paragraph", language, n=self.paragraph)
         page = t("page", language, n=self.page) if self.page is not None else None
         # Quotation marks around the title, unless it has its own (Gwangju “The era of AI ... begun”).
         quoted = any(mark in self.title for mark in "\"“”") or self.title[:1] in "'‘"
         title = self.title if quoted else f"“{self.title}”"
-        parts = [title, self.outlet, self.author, self.date, para, page, self.source, self.url]
+        parts = [title, self.outlet, self.author, self.date or t("undated", language), para, page, self.source, self.url]
         return ", ".join(p for p in parts if p)
 
 

@@ -45,6 +45,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ui_language": {"ko": "화면 언어", "en": "Interface language"},
     "paragraph": {"ko": "{n}번째 문단", "en": "paragraph {n}"},
     "page": {"ko": "{n}쪽", "en": "page {n}"},
+    "undated": {"ko": "날짜 미상", "en": "n.d."},  # a citation's missing date, said rather than left out
     "not_covered": {
         "ko": "기사들에서 이 질문에 대한 답을 찾지 못했습니다.",
         "en": "The articles do not answer this question.",

@@ -32,7 +32,8 @@ def md_unescape(text: str) -> str:
 
 
 def citation_line(c: dict, lang: str) -> str:
-    parts = [c.get("title"), c.get("outlet"), c.get("author"), c.get("date"), t("paragraph", lang, n=c["paragraph"])]
+    parts = [c.get("title"), c.get("outlet"), c.get("author"), c.get("date") or t("undated", lang),
+             t("paragraph", lang, n=c["paragraph"])]
     if c.get("page") is not None:
         parts.append(t("page", lang, n=c["page"]))
     return " · ".join(p for p in parts if p)
