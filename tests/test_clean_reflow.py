@@ -13,6 +13,7 @@ import pytest
 from assistant.ingest.clean import WRAP_MAX, WRAP_MIN_LINES, Line, clean, reflow, split_lines, wrap_width
 
 CORPORA = Path(__file__).resolve().parents[1] / "benchmarks" / "corpora"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CORPUS_FILES = sorted(CORPORA.rglob("*.txt"))
 
 TITLE = "Harbor city opens robotics laboratory"
@@ -215,3 +216,21 @@ def test_gpl_heading_is_joined_to_the_next_paragraph():
     assert len(joined) == 1
     assert "\n\n" in joined[0]
     assert "If you develop a new program" in joined[0]
+
+
+def test_a_sentence_broken_over_lines_is_one_paragraph():
+    """A pull quote set over three lines (seed 003) is one paragraph, its line breaks as in the file."""
+    raw = (SEEDS / "003_bd417f7486c5be64.txt").read_text(encoding="utf-8")
+    body = clean(raw).body
+    joined = [ln for ln in body if ln.text.startswith("원주형 AI 얼라이언스의 산업육성 모델은")]
+    assert len(joined) == 1 and joined[0].text.endswith("명심해야만 한다.")
+    assert joined[0].text == raw[joined[0].start : joined[0].end] and joined[0].text.count("\n") == 2
+
+
+def test_headings_and_list_items_are_not_joined_to_the_next_line():
+    lines = ["Calls for a Competitive AI Cluster", "Hong Giwol stresses keeping local AI talent,",
+             "Strategic Policies Needed", "1. 국정의 기본계획과", "2. 선전·강화 기타 중요한 대외정책",
+             "정부는 다음과 같이 추진하며,", "2011년부터 시행한다."]
+    raw = "Title\n\n" + "\n".join(lines) + "\n\n" + "A body sentence that is long enough to count as the body. " * 2
+    texts = [ln.text for ln in clean(raw).body]
+    assert texts[: len(lines)] == lines

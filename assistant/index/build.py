@@ -33,8 +33,9 @@ from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 # paragraphs are joined; 7: HTML, PDF and DOCX files, metadata stated by the file (and its url) over guesses;
 # 8: near-duplicates are indexed once; 9: a passage of heading lines alone is flagged a heading; 10: the
 # Latin words of a text with Hangul are index terms whole, as in an English text; 11: Korean verbs get no
-# vector in the term bridge.
-PIPELINE_VERSION = 11
+# vector in the term bridge; 12: a known outlet is named in its article's language, and a line broken off
+# mid-sentence is joined to the next.
+PIPELINE_VERSION = 12
 CACHE = "cache"
 
 

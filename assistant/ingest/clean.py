@@ -66,6 +66,11 @@ WRAP_SHARE = 0.3
 WRAP_NEAR = 0.6
 WRAP_MAX = 100
 SENTENCE_END = re.compile(r"[.!?。！？:;][\"'”’)\]]*$|다\.?$")
+# A line broken mid-sentence (a pull quote set over three lines): it ends on a comma, or on a Korean
+# particle or connective ending, and the next line, with no blank line between, goes on in lower case
+# or Hangul rather than starting a list item or a heading.
+BROKEN_OFF = re.compile(r"(?:,|[가-힣](?:은|는|이|가|을|를|의|에|에서|와|과|며|고|면|서|나|지만|는데|및),?)$")
+GOES_ON = re.compile(r"^(?:[a-z]|[가-힣](?![가-힣]*\d))")
 
 
 @dataclass(frozen=True)
@@ -186,11 +191,13 @@ def reflow(lines: list[Line], raw: str) -> list[Line]:
     """Join the lines of hard-wrapped paragraphs back into one paragraph each (a verbatim raw span).
 
     A line that runs to the wrap width and does not end a sentence continues on the next line,
-    even across a blank line (some exports double-space every line).
+    even across a blank line (some exports double-space every line). In any text, a line broken off
+    mid-sentence (BROKEN_OFF) goes on in the line right below it (GOES_ON), so that a quote of that
+    sentence is one paragraph, as the file has it.
     """
     width = wrap_width(lines)
     if width is None:
-        return lines
+        return join_broken(lines, raw)
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
@@ -200,6 +207,24 @@ def reflow(lines: list[Line], raw: str) -> list[Line]:
             and raw[prev.end : line.start].count("\n") <= 2
             and len(raw[prev.start : prev.end].rsplit("\n", 1)[-1]) >= WRAP_NEAR * width
             and not SENTENCE_END.search(prev.text)
+        ):
+            out[-1] = Line(raw[prev.start : line.end], prev.start, line.end)
+        else:
+            out.append(line)
+    return out
+
+
+def join_broken(lines: list[Line], raw: str) -> list[Line]:
+    """Join each line broken off mid-sentence with the line right below it (see `reflow`)."""
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and raw[prev.end : line.start].strip() == ""
+            and raw[prev.end : line.start].count("\n") == 1
+            and BROKEN_OFF.search(prev.text)
+            and GOES_ON.match(line.text)
         ):
             out[-1] = Line(raw[prev.start : line.end], prev.start, line.end)
         else:
