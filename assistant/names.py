@@ -81,7 +81,11 @@ GAZETTEER = {
     "캐나다": ["canada"], "호주": ["australia"], "대만": ["taiwan"], "싱가포르": ["singapore"], "베트남": ["vietnam"],
 }
 ENGLISH_ALIASES = {v: k for k, vs in GAZETTEER.items() for v in vs}
-KOREAN_SUFFIXES = ("시의회", "시청", "시장", "의회", "도청", "시", "도", "군", "구", "권", "형")
+# Longest first: the first that fits is cut. The full names of provinces and metropolitan cities and their
+# heads (광주광역시장: the mayor of Gwangju, 강원특별자치도지사) come before the short suffixes.
+KOREAN_SUFFIXES = ("특별자치도지사", "특별자치시장", "특별자치도", "특별자치시", "광역시의회", "광역시장", "광역시청",
+                   "광역시", "특별시장", "특별시", "도지사", "구청장", "군수", "시의회", "시청", "시장", "의회", "도청",
+                   "시", "도", "군", "구", "권", "형")
 MAX_NAME_SYLLABLES = 3
 # A government body, however short (과기부, 국토부, 기상청): its name translates (Ministry of Science and ICT).
 GOVERNMENT_SUFFIXES = ("부", "청", "처")
@@ -137,11 +141,23 @@ def korean_names_in(question: str, known: set[str] = frozenset()) -> list[str]:
     names = list(dict.fromkeys(tokenize_with_names(question)[1]))
     if known:
         names += _typed_places(question, known, names)
+        names += _places_of_offices(names, known)
         for word in re.findall(r"[가-힣]{3,}", question):
             head = word[:3]  # a name opens its word: 임기남은, 홍기월의원
             if head not in names and any(len(s) >= 6 and s in known for s in romanizations(head)):
                 names = [n for n in names if n not in head] + [head]
     return names
+
+
+def _places_of_offices(names: list[str], known: set[str]) -> list[str]:
+    """The place in a name the analyser kept whole with its administrative suffix (광주광역시장 -> 광주),
+    when the corpus writes it in Latin letters."""
+    out = []
+    for name in names:
+        place = _strip_suffix(name)
+        if place != name and place not in names and place not in out and romanizations(place) & known:
+            out.append(place)
+    return out
 
 
 # Suffixes that make a place name an adjective: 원주형 (Wonju-style), 광주식, 호남권 (the Honam region).

@@ -312,8 +312,7 @@ def test_fixture_korean_names_are_what_the_analyser_finds():
         pytest.param("과학기술정보통신부는 무엇을 발표했나?", [], id="ko-ministry-not-a-proper-noun"),
         pytest.param("현대자동차의 반도체는?", [], id="ko-long-organisation-not-counted"),
         pytest.param("말레이시아의 정책은?", [], id="ko-long-country-not-counted"),
-        # questionable: 광역시 is not a stripped suffix, so every metropolitan city is "long".
-        pytest.param("울산광역시는?", [], id="ko-gwangyeoksi-too-long-to-count"),
+        pytest.param("울산광역시는?", ["울산광역시"], id="ko-metropolitan-city-counted-by-its-place"),
         # questionable: kiwi tags 울산시장 as a common noun (NNG), so the city is never checked.
         pytest.param("울산시장은?", [], id="ko-city-mayor-compound-is-nng"),
         pytest.param("GPT4 모델은?", ["GPT"], id="ko-latin-name-split-from-digit"),
@@ -365,3 +364,9 @@ def test_unknown_names_korean_text(question, korean_text, expected):
 )
 def test_korean_names_in_finds_the_corpus_names_the_analyser_missed(question, known, expected):
     assert korean_names_in(question, known) == expected
+
+
+def test_a_place_kept_whole_with_its_office_is_found_by_its_place():
+    known = {"gwangju", "wonju"}
+    assert "광주" in korean_names_in("광주광역시장 이름이 뭐야", known)
+    assert korean_names_in("광주광역시 위치", {"wonju"}) == ["광주광역시"]  # not cut when the corpus never writes it
