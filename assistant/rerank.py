@@ -21,7 +21,7 @@ import numpy as np
 from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, has_speech, item_marks
+from .signals import NameKeys, has_organisation, has_speech, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ FEATURES = (
     "article_names",  # share of the question's names its article mentions anywhere
     "figure_match",  # the question wants a figure and the passage holds one (of the kind asked: a sum, a count...)
     "date_match",
-    "person_match",
+    "person_match",  # a "who" question and the passage names a person or an organisation
     "summary_central",  # a summary question and a central passage
     "summary_lead",  # a summary question and an early passage
     "summary_first",  # a summary question and its article's lead (first passage that is not a heading)
@@ -144,7 +144,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             in_article[row],
             float(intent.figure_in(text, signals.number)),
             float(intent.date_in(text, signals.date)),
-            float(wants("who") and signals.person),
+            float(wants("who") and (signals.person or has_organisation(text))),
             centrality if wants("summary") else 0.0,
             (1 - position) if wants("summary") else 0.0,
             float(wants("summary") and index.lead_of(row) == pid),

@@ -41,6 +41,15 @@ PERSON = re.compile(
     r"[가-힣]{2,4}\s*(?:의원|시장|도지사|지사|장관|대표|교수|기자|상무|전무|이사|원장|센터장|총장|위원장|회장|사장|"
     r"차관|청장|국장|박사|씨)"
 )
+# An organisation, the other answer to "who" ("누구랑 MOU 맺었어?", "which institution leads it?"): capitalised
+# words before an institution's head noun, or a Korean name glued to one (세브란스기독병원, 한국인터넷기업협회).
+ORGANISATION = re.compile(
+    r"\b(?:[A-Z][\w&.'-]*\s+){1,5}(?:Corporation|Corp\.?|Association|Institute|University|College|Hospital|"
+    r"Center|Centre|Company|Foundation|Agency|Ministry|Council|Group|Bank|Party|Assembly|Committee|Authority|"
+    r"Office|Organi[sz]ation|Federation|Union|Cloud|Electronics|Telecom)\b|"
+    r"[가-힣A-Za-z]{2,}(?:병원|대학교|공사|협회|재단|연구원|연구소|주식회사|위원회|공단|은행|그룹|협의회|연합회|"
+    r"클라우드|전자|텔레콤)(?:은|는|이|가|을|를|의|와|과|에|로|으로|에서|도|과의|와의)?(?![가-힣])"
+)
 # Kinds of figure a sentence states: a sum of money, a count of people or things, a share, a rank.
 FIGURE_KINDS = {
     "money": re.compile(r"\d[\d,.]*\s*(?:원|억|조|만\s*원|달러|won|dollars?|euros?|billion|trillion|million)|"
@@ -105,6 +114,11 @@ def has_year(text: str) -> bool:
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_person(text: str) -> bool:
     return PERSON.search(text) is not None
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def has_organisation(text: str) -> bool:
+    return ORGANISATION.search(text) is not None
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)

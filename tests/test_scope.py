@@ -133,3 +133,14 @@ def test_unrelated(best_dense, coverage, expected):
 
 def test_an_unrelated_question_is_declined(seed_index):
     assert not seed_index.ask("김치찌개 맛있게 끓이는 법 알려줘").answered
+
+
+def test_an_organisation_is_an_answer_to_who(seed_index):
+    """"Who" asks for a person or an organisation: the sentence naming the hospital at the centre of the
+    Wonju alliance answers "which institution leads it?" as much as a person's name would."""
+    from assistant.scope import answer_sentence
+
+    c = seed_index.candidates("Which institution leads the Wonju AI alliance, and which firms take part?")
+    hits, _ = c.ranking()
+    own = seed_index.index.bridge.translations_of(c.text, c.language)
+    assert c.intent.wants("who") and answer_sentence(hits[:3], c.index, c.intent, own) > 0.3

@@ -17,6 +17,7 @@ from assistant.signals import (
     figure_kinds,
     has_date,
     has_number,
+    has_organisation,
     has_person,
     has_speech,
     has_year,
@@ -129,6 +130,23 @@ def test_has_year(text, expected):
 @pytest.mark.parametrize(("text", "expected"), table(PEOPLE))
 def test_has_person(text, expected):
     assert has_person(text) is expected
+
+
+ORGANISATIONS = [
+    ("en-corporation", "The city signed an MOU with Korea Electric Power Corporation and 12 others.", True),
+    ("en-association", "It was co-hosted with the Korea Internet Corporations Association.", True),
+    ("en-company-cloud", "Lim Kinam of Naver Cloud said so.", True),
+    ("ko-hospital-with-particle", "연세대 원주세브란스기독병원을 주축으로 협약을 맺었다.", True),
+    ("ko-company", "SK주식회사 등 17개사가 참여했다.", True),
+    ("en-plain-sentence", "The city expects 7,000 new jobs over ten years.", False),
+    ("en-lower-case-head", "a new data center will be built", False),
+    ("ko-plain-sentence", "미래산업 발전기반을 조성하는 것은 결국 원주시의 몫이다.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), table(ORGANISATIONS))
+def test_has_organisation(text, expected):
+    assert has_organisation(text) is expected
 
 
 @pytest.mark.parametrize(("text", "expected"), table(HEADINGS))

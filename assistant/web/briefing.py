@@ -44,7 +44,8 @@ class BriefingItem:
         # Quotation marks around the title, unless it has its own (Gwangju “The era of AI ... begun”).
         quoted = any(mark in self.title for mark in "\"“”") or self.title[:1] in "'‘"
         title = self.title if quoted else f"“{self.title}”"
-        parts = [title, self.outlet, self.author, self.date or t("undated", language), para, page, self.source, self.url]
+        date = self.date or t("undated", language)
+        parts = [title, self.outlet, self.author, date, para, page, self.source, self.url]
         return ", ".join(p for p in parts if p)
 
 
