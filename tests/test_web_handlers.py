@@ -13,7 +13,7 @@ from docx import Document
 from assistant import Assistant, InputError
 from assistant.web.app import Handlers
 from assistant.web.i18n import t
-from assistant.web.render import md_escape
+from assistant.web.render import md_escape, md_unescape
 
 KOREAN_ROLES = "정부와 기업은 AI 분야에서 역할을 어떻게 나눠야 하나요?"
 WONJU_EN = "How many companies joined the Wonju AI alliance, and what did they build together?"
@@ -154,7 +154,9 @@ def test_a_declined_question_under_filters_says_only_they_were_searched(h, seed_
     history, answer, _ = h.respond(KIMCHI, [], sources=[WONJU_SOURCE])
     assert not answer["answered"]
     reply = history[-1]["content"]
-    assert md_escape(t("filtered_covers", "ko", n=1)) in reply
+    assert md_escape(t("filtered_covers_one", "ko")) in reply
+    english = h.respond("How do I cook kimchi stew?", [], sources=[WONJU_SOURCE], ui_lang="en")[0][-1]["content"]
+    assert "Only the one article within your filters was searched" in md_unescape(english)
     titles = {a.source: a.title for a in seed_index.articles()}
     assert md_escape(titles[WONJU_SOURCE]) in reply
     assert not [s for s, title in titles.items() if s != WONJU_SOURCE and md_escape(title) in reply]
@@ -377,7 +379,7 @@ def test_a_bad_question_is_refused_in_the_interface_language(h, ui_lang):
 
     with pytest.raises(gr.Error) as refused:
         guarded(h.respond, lang_arg=-1)("  ?! ", [], None, None, "", "", "any", ui_lang)
-    assert refused.value.message == t("empty_question", ui_lang)
+    assert refused.value.message == t("no_words", ui_lang)
     assert refused.value.title == t("error_title", ui_lang)
 
 
@@ -390,7 +392,7 @@ def test_a_bad_question_in_the_chat_is_a_warning_that_leaves_the_page_as_it_was(
     from assistant.web.gradio_errors import guarded
 
     earlier = [{"role": "user", "content": "광주 AI 선포식에 몇 명 왔어?"}, {"role": "assistant", "content": "..."}]
-    with pytest.warns(UserWarning, match=t("empty_question", ui_lang)[:10]):
+    with pytest.warns(UserWarning, match=t("no_words", ui_lang)[:10]):
         chat, answer, typed = guarded(h.respond, lang_arg=-1, keep=lambda args: (args[1], gr.update(), args[0]))(
             "  ?! ", earlier, None, None, "", "", "any", ui_lang)
     assert chat == earlier and typed == "  ?! " and answer == gr.update()
@@ -436,3 +438,16 @@ def test_cards_say_when_a_date_is_unknown(h, roles):
     for lang, word in (("ko", "날짜 미상"), ("en", "n.d.")):
         for card, c in zip(h.cards(answer, lang), answer["citations"], strict=True):
             assert (word in card) == (not c.get("date")), (lang, c["source"])
+
+
+def test_a_question_with_no_words_is_answered_in_the_interface_language(h):
+    for ui_lang in ("ko", "en"):
+        history, answer, _ = h.respond("ㅋㅋㅋㅋㅋ", [], ui_lang=ui_lang)
+        assert answer["lang"] == ui_lang
+        assert md_escape(t("not_covered", ui_lang)) in history[-1]["content"]
+
+
+def test_a_question_of_signs_alone_is_told_it_has_no_words(h):
+    with pytest.raises(InputError) as caught:
+        h.respond("???!!", [])
+    assert caught.value.key == "no_words"

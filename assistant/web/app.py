@@ -28,6 +28,7 @@ from .staff import StaffHandlers, build_staff_app
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WORDS = re.compile(r"[A-Za-z가-힣]")  # a letter of either language: the question has a language of its own
 BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
 SCROLL_TO_QUOTE_JS = (
     "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
@@ -77,7 +78,9 @@ class Handlers:
         filters = self.filters(sources, outlets, date_from, date_to, language, ui_lang)
         answer = self.assistant.ask(message, k=DEFAULT_K, filters=filters, history=earlier_questions(history))
         data = answer.to_dict()
-        lang = language_of(answer.question)
+        # The reply is in the question's language; a question with no words of either ("ㅋㅋㅋ", "???")
+        # gets the interface's.
+        lang = language_of(answer.question) if WORDS.search(answer.question) else ("ko" if ui_lang == "ko" else "en")
         data["lang"] = lang
         history = [
             *(history or []),

@@ -102,7 +102,8 @@ def chat_reply(answer: dict, lang: str, articles: list[Article], filtered: bool 
     if filtered and not articles:
         lines.append(md_escape(t("filtered_none", lang)))
         return "\n".join(lines)
-    lines.append(md_escape(t("filtered_covers", lang, n=len(articles)) if filtered else t("corpus_covers", lang)))
+    covers = ("filtered_covers" if len(articles) != 1 else "filtered_covers_one") if filtered else "corpus_covers"
+    lines.append(md_escape(t(covers, lang, n=len(articles))))
     for a in articles[:12]:
         lines.append(f"- {md_escape(a.title)}")
     if answer["citations"]:
