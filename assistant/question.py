@@ -20,8 +20,11 @@ def clean_question(question: str) -> tuple[str, str | None]:
     text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width marks, BOM
     text = re.sub(r"\s+", " ", text).strip()
-    if not any(ch.isalnum() for ch in text):
+    if not text:
         raise InputError("the question is empty; type a question about the articles", key="empty_question")
+    if not any(ch.isalnum() for ch in text):
+        raise InputError("the question has no words, only signs; type a question about the articles",
+                         key="no_words")
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], f"question truncated to its first {MAX_QUESTION_CHARS} characters"
     return text, None

@@ -176,7 +176,7 @@ def test_an_empty_question_is_a_notice_and_leaves_the_chat_usable(ko_page):
     page.fill("#question textarea", "  ?! ")
     page.click("#ask")
     toast = page.locator("[data-testid='toast-body']").first
-    expect(toast).to_contain_text("질문이 비어 있습니다")
+    expect(toast).to_contain_text("질문에 글자가 없고 기호뿐입니다")
     expect(toast).to_have_class(re.compile(r"\bwarning\b"))  # a notice, not an error
     dismiss_toasts(page)
     expect(page.locator("#chat [data-testid='bot']")).to_have_count(1)  # the earlier answer is still shown

@@ -55,6 +55,10 @@ STRINGS: dict[str, dict[str, str]] = {
                               "범위를 넓히면 다른 기사에서도 찾습니다. 범위 안의 기사:",
                         "en": "Only the {n} articles within your filters were searched; "
                               "widen them to search the others. Within your filters:"},
+    "filtered_covers_one": {"ko": "검색 범위에 맞는 기사 1개 안에서만 찾았습니다. "
+                                  "범위를 넓히면 다른 기사에서도 찾습니다. 범위 안의 기사:",
+                            "en": "Only the one article within your filters was searched; "
+                                  "widen them to search the others. Within your filters:"},
     "filtered_none": {"ko": "검색 범위에 맞는 기사가 없습니다 (날짜를 정하면 날짜가 없는 기사는 빠집니다). "
                             "범위를 넓혀 다시 물어보세요.",
                       "en": "No article is within your filters (a date range leaves out undated articles); "
@@ -64,6 +68,8 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "The question was long; only its beginning was used."},
     "empty_question": {"ko": "질문이 비어 있습니다. 기사에 대해 궁금한 것을 입력하세요.",
                        "en": "The question is empty; type a question about the articles."},
+    "no_words": {"ko": "질문에 글자가 없고 기호뿐입니다. 기사에 대해 궁금한 것을 입력하세요.",
+                 "en": "The question has no words, only signs; type a question about the articles."},
     "search_unavailable": {"ko": "지금은 검색 서버에 연결할 수 없습니다. 잠시 뒤 다시 질문해 주세요.",
                            "en": "The search server cannot be reached right now; please ask again shortly."},
     "question_not_text": {"ko": "질문은 글로 입력하세요.", "en": "The question must be text."},
