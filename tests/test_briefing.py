@@ -233,3 +233,14 @@ def test_docx_quote_with_a_paragraph_break_survives(tmp_path):
     path = basket.to_docx([two], tmp_path / "two.docx")
     text = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "First paragraph." in text and re.search(r"Second paragraph\.\s*1", text)
+
+
+def test_docx_properties_are_the_briefings_not_the_templates(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from docx import Document
+
+    path = basket.to_docx(ITEMS, tmp_path / "briefing.docx")
+    props = Document(str(path)).core_properties
+    assert props.title == "Briefing" and props.author == "" and props.last_modified_by == ""
+    assert abs(props.created.replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(minutes=5)

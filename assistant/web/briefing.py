@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..records import Citation
@@ -103,6 +104,12 @@ def to_docx(items: list[BriefingItem], path: Path, language: str = "en") -> Path
 
     title, note_label, sources = heading(language)
     doc = Document()
+    # The template's own properties (author "python-docx", created 2013) would be this file's otherwise.
+    props = doc.core_properties
+    now = datetime.now(UTC).replace(microsecond=0)
+    props.title, props.author, props.last_modified_by, props.comments = title, "", "", ""
+    props.created = props.modified = now
+    props.revision = 1
     doc.add_heading(title, level=1)
     for n, item in enumerate(items, start=1):
         para = doc.add_paragraph(style="Quote")
