@@ -451,3 +451,10 @@ def test_a_question_of_signs_alone_is_told_it_has_no_words(h):
     with pytest.raises(InputError) as caught:
         h.respond("???!!", [])
     assert caught.value.key == "no_words"
+
+
+def test_a_byline_answer_says_which_facts_the_article_does_not_give(h):
+    history, answer, _ = h.respond("which paper ran the hong giwol story, and who wrote it?", [], ui_lang="en")
+    assert answer["answered"] and answer["byline"] and not answer["byline"].get("author")
+    reply = md_unescape(history[-1]["content"])
+    assert "The Asia Business Daily" in reply and t("no_author", "en") in reply and t("undated", "en") in reply

@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "paragraph": {"ko": "{n}번째 문단", "en": "paragraph {n}"},
     "page": {"ko": "{n}쪽", "en": "page {n}"},
     "undated": {"ko": "날짜 미상", "en": "n.d."},  # a citation's missing date, said rather than left out
+    "no_author": {"ko": "기자·필자 이름 없음", "en": "no author named"},
     "not_covered": {
         "ko": "기사들에서 이 질문에 대한 답을 찾지 못했습니다.",
         "en": "The articles do not answer this question.",

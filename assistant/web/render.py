@@ -83,8 +83,10 @@ def chat_reply(answer: dict, lang: str, articles: list[Article], filtered: bool 
     if answer["answered"]:
         byline = answer.get("byline")
         if byline:
-            facts = " · ".join(x for x in (byline.get("title"), byline.get("outlet"), byline.get("author"),
-                                           byline.get("date")) if x)
+            # A byline question is about these facts: one the article does not give is said to be missing.
+            facts = " · ".join(x for x in (byline.get("title"), byline.get("outlet"),
+                                           byline.get("author") or t("no_author", lang),
+                                           byline.get("date") or t("undated", lang)) if x)
             lines.append(f"**{md_escape(t('byline', lang))}:** {md_escape(facts)}\n")
         lines.append(md_escape(t("answer_intro", lang)))
         # The best quote in full; the cards below show every citation, so the chat only points at the rest.
