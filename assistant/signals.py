@@ -249,6 +249,7 @@ def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None =
         keys.weight(name) for name, spellings in keys.korean
         if name in text or not spellings.isdisjoint(words) or any(len(s) >= 5 and s in glued for s in spellings)
     )  # the glued text finds hyphenated spellings: "Yong-seop" for 이용섭
-    found += sum(keys.weight(key) for key in keys.latin if key in words or (len(key) >= 5 and key in glued))
+    found += sum(keys.weight(key) for key in keys.latin if key in words or (len(key) >= 5 and key in glued)
+                 or any(key[:cut] in words for cut in range(max(len(key) - 3, 6), len(key))))  # Councillor: council
     total = sum(keys.weight(name) for name, _ in keys.korean) + sum(keys.weight(key) for key in keys.latin)
     return found / total if total > 0 else 0.0
