@@ -21,8 +21,8 @@ MIN_SYLLABLES = 3  # two-syllable Korean words are mostly Sino-Korean, whose ske
 # and finals (none, ㄱ ㄲ ㄳ ㄴ ㄵ ㄶ ㄷ ㄹ ㄺ ㄻ ㄼ ㄽ ㄾ ㄿ ㅀ ㅁ ㅂ ㅄ ㅅ ㅆ ㅇ ㅈ ㅊ ㅋ ㅌ ㅍ ㅎ).
 INITIALS = "KKNTTLMPPSS-JJJKTPH"
 FINALS = "-KKKNNNTLKMLLLPLMPPTTNTTKTPT"
-ENGLISH_DIGRAPHS = (("ph", "P"), ("ck", "K"), ("qu", "K"), ("sh", "S"), ("ch", "J"), ("th", "S"), ("ng", "N"),
-                    ("wh", "H"), ("x", "KS"), ("tio", "S"), ("c(?=[eiy])", "S"), ("g(?=[eiy])", "J"),
+ENGLISH_DIGRAPHS = (("ph", "P"), ("ck", "K"), ("qu", "K"), ("sh", "S"), ("ch", "J"), ("th", "S"), ("dg", "J"),
+                    ("ng", "N"), ("wh", "H"), ("x", "KS"), ("tio", "S"), ("c(?=[eiy])", "S"), ("g(?=[eiy])", "J"),
                     ("r(?![aeiouy])", ""))
 ENGLISH_LETTERS = str.maketrans("bpfvckgqdtlrmnszjh", "PPPPKKKKTTLLMNSSJH")
 
@@ -46,14 +46,12 @@ def korean_skeleton(word: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def english_skeletons(word: str) -> frozenset[str]:
-    """The consonant classes of an English word or stem; a stem's final c may be either sound
-    (allianc(e) -> S, graphic -> K)."""
+    """The consonant classes of an English word or stem; a stem's final c or g may be either sound, as
+    the stem has lost the e that softened it (allianc(e) -> S, graphic -> K; challeng(e) -> J)."""
     w = word.lower()
     if not w.isascii() or not w.isalpha():
         return frozenset()
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]  # a silent final e
-    forms = {w, w[:-1] + "s"} if w.endswith("c") else {w}
+    forms = {w, w[:-1] + ("s" if w.endswith("c") else "j")} if w.endswith(("c", "g")) and len(w) > 3 else {w}
     out = set()
     for form in forms:
         for pattern, cls in ENGLISH_DIGRAPHS:

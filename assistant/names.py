@@ -83,9 +83,11 @@ GAZETTEER = {
 ENGLISH_ALIASES = {v: k for k, vs in GAZETTEER.items() for v in vs}
 # Longest first: the first that fits is cut. The full names of provinces and metropolitan cities and their
 # heads (광주광역시장: the mayor of Gwangju, 강원특별자치도지사) come before the short suffixes.
-KOREAN_SUFFIXES = ("특별자치도지사", "특별자치시장", "특별자치도", "특별자치시", "광역시의회", "광역시장", "광역시청",
-                   "광역시", "특별시장", "특별시", "도지사", "구청장", "군수", "시의회", "시청", "시장", "의회", "도청",
-                   "시", "도", "군", "구", "권", "형")
+KOREAN_SUFFIXES = tuple(sorted((
+    "특별자치도지사", "특별자치시장", "특별자치도", "특별자치시", "광역시의회", "광역시장", "광역시청",
+    "광역시", "특별시장", "특별시", "도지사", "구청장", "군수", "시의회", "시청", "시장", "의회", "도청",
+    "시", "도", "군", "구", "권", "형",
+), key=len, reverse=True))
 MAX_NAME_SYLLABLES = 3
 # A government body, however short (과기부, 국토부, 기상청): its name translates (Ministry of Science and ICT).
 GOVERNMENT_SUFFIXES = ("부", "청", "처")
@@ -141,7 +143,7 @@ def korean_names_in(question: str, known: set[str] = frozenset()) -> list[str]:
     names = list(dict.fromkeys(tokenize_with_names(question)[1]))
     if known:
         names += _typed_places(question, known, names)
-        names += _places_of_offices(names, known)
+        names = _places_of_offices(names, known)
         for word in re.findall(r"[가-힣]{3,}", question):
             head = word[:3]  # a name opens its word: 임기남은, 홍기월의원
             if head not in names and any(len(s) >= 6 and s in known for s in romanizations(head)):
@@ -150,13 +152,15 @@ def korean_names_in(question: str, known: set[str] = frozenset()) -> list[str]:
 
 
 def _places_of_offices(names: list[str], known: set[str]) -> list[str]:
-    """The place in a name the analyser kept whole with its administrative suffix (광주광역시장 -> 광주),
-    when the corpus writes it in Latin letters."""
-    out = []
+    """The names, each one the analyser kept whole with its administrative suffix replaced by its place
+    (광주광역시장 -> 광주) when the corpus writes the place in Latin letters: the whole form has no
+    spelling any article uses."""
+    out: list[str] = []
     for name in names:
         place = _strip_suffix(name)
-        if place != name and place not in names and place not in out and romanizations(place) & known:
-            out.append(place)
+        found = place if place != name and romanizations(place) & known else name
+        if found not in out:
+            out.append(found)
     return out
 
 

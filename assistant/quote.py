@@ -17,7 +17,7 @@ from .intent import Intent
 from .language import has_hangul, language_of, verb_root
 from .records import Citation, Hit, Passage, Sentence
 from .rerank import MODEL, load_model
-from .signals import NameKeys, has_organisation, has_person, has_speech, is_heading, item_marks, name_overlap
+from .signals import NameKeys, has_speech, is_heading, item_marks, name_overlap, names_someone
 from .terms import english_terms, tokenize
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def sentence_features(texts: list[str], cosines: np.ndarray, question: str, inte
             float(is_heading(text)),
             float(intent.figure_in(text)),
             float(intent.date_in(text)),
-            float(intent.wants("who") and (has_person(text) or has_organisation(text))),
+            float(intent.wants("who") and names_someone(text)),
             float(i == 0),
             float(intent.ordinal is not None and intent.ordinal in item_marks(text)),
             float(intent.wants("said") and has_speech(text)),

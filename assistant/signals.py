@@ -47,7 +47,8 @@ ORGANISATION = re.compile(
     r"\b(?:[A-Z][\w&.'-]*\s+){1,5}(?:Corporation|Corp\.?|Association|Institute|University|College|Hospital|"
     r"Center|Centre|Company|Foundation|Agency|Ministry|Council|Group|Bank|Party|Assembly|Committee|Authority|"
     r"Office|Organi[sz]ation|Federation|Union|Cloud|Electronics|Telecom)\b|"
-    r"[가-힣A-Za-z]{2,}(?:병원|대학교|공사|협회|재단|연구원|연구소|주식회사|위원회|공단|은행|그룹|협의회|연합회|"
+    r"(?<![가-힣A-Za-z])[가-힣A-Za-z]{2,15}(?:병원|대학교|공사|협회|재단|연구원|연구소|주식회사|위원회|공단|은행|"
+    r"그룹|협의회|연합회|"
     r"클라우드|전자|텔레콤)(?:은|는|이|가|을|를|의|와|과|에|로|으로|에서|도|과의|와의)?(?![가-힣])"
 )
 # Kinds of figure a sentence states: a sum of money, a count of people or things, a share, a rank.
@@ -119,6 +120,11 @@ def has_person(text: str) -> bool:
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def has_organisation(text: str) -> bool:
     return ORGANISATION.search(text) is not None
+
+
+def names_someone(text: str) -> bool:
+    """The text names a person or an organisation: an answer to "who" (누구, 어디랑 MOU, which institution)."""
+    return has_person(text) or has_organisation(text)
 
 
 @lru_cache(maxsize=TEXTS_REMEMBERED)

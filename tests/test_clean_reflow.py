@@ -230,6 +230,8 @@ def test_a_sentence_broken_over_lines_is_one_paragraph():
 def test_headings_and_list_items_are_not_joined_to_the_next_line():
     lines = ["Calls for a Competitive AI Cluster", "Hong Giwol stresses keeping local AI talent,",
              "Strategic Policies Needed", "1. 국정의 기본계획과", "2. 선전·강화 기타 중요한 대외정책",
+             "주요 성과", "광주시는 올해 성과를 발표했다.", "최고의 평가", "광주시는 평가를 받았다.",
+             # a known miss: a sentence going on with a number is taken for a new item
              "정부는 다음과 같이 추진하며,", "2011년부터 시행한다."]
     raw = "Title\n\n" + "\n".join(lines) + "\n\n" + "A body sentence that is long enough to count as the body. " * 2
     texts = [ln.text for ln in clean(raw).body]

@@ -176,3 +176,9 @@ def test_language_of(text, language):
 def test_tidy_name():
     assert tidy_name("Yang Joon -seok") == "Yang Joon-seok"
     assert tidy_name("Lee Yong - seop,") == "Lee Yong-seop"
+
+
+def test_an_outlet_the_file_states_is_named_in_the_article_language_but_a_sidecar_is_kept():
+    body = "An English body paragraph that is long enough to count as the body. " * 2
+    assert extract(clean(f"Title\n{body}"), stated={"outlet": "AI타임스"}).outlet == "AI Times"
+    assert extract(clean(f"Title\n{body}"), sidecar={"outlet": "AI타임스"}).outlet == "AI타임스"

@@ -435,6 +435,7 @@ def test_an_unreachable_search_server_is_said_in_the_interface_language(ui_lang)
 
 def test_cards_say_when_a_date_is_unknown(h, roles):
     _, answer = roles
+    assert any(not c.get("date") for c in answer["citations"])
     for lang, word in (("ko", "날짜 미상"), ("en", "n.d.")):
         for card, c in zip(h.cards(answer, lang), answer["citations"], strict=True):
             assert (word in card) == (not c.get("date")), (lang, c["source"])

@@ -34,8 +34,9 @@ from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 # 8: near-duplicates are indexed once; 9: a passage of heading lines alone is flagged a heading; 10: the
 # Latin words of a text with Hangul are index terms whole, as in an English text; 11: Korean verbs get no
 # vector in the term bridge; 12: a known outlet is named in its article's language, and a line broken off
-# mid-sentence is joined to the next.
-PIPELINE_VERSION = 12
+# mid-sentence is joined to the next; 13: that join only after a comma, a topic or object particle or a
+# connective ending.
+PIPELINE_VERSION = 13
 CACHE = "cache"
 
 

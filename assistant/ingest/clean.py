@@ -66,10 +66,11 @@ WRAP_SHARE = 0.3
 WRAP_NEAR = 0.6
 WRAP_MAX = 100
 SENTENCE_END = re.compile(r"[.!?。！？:;][\"'”’)\]]*$|다\.?$")
-# A line broken mid-sentence (a pull quote set over three lines): it ends on a comma, or on a Korean
-# particle or connective ending, and the next line, with no blank line between, goes on in lower case
-# or Hangul rather than starting a list item or a heading.
-BROKEN_OFF = re.compile(r"(?:,|[가-힣](?:은|는|이|가|을|를|의|에|에서|와|과|며|고|면|서|나|지만|는데|및),?)$")
+# A line broken off mid-sentence (a pull quote set over three lines): it ends on a comma, or on a Korean
+# topic or object particle or a connective ending that no noun ends with (not 과, 가, 의, 서: 성과, 평가,
+# 회의, 보고서 end headings), and the next line, with no blank line between, goes on in lower case or
+# Hangul rather than starting a list item or a heading.
+BROKEN_OFF = re.compile(r"(?:,|[가-힣](?:은|는|를|에서|며|지만|는데|으며|면서),?)$")
 GOES_ON = re.compile(r"^(?:[a-z]|[가-힣](?![가-힣]*\d))")
 
 
@@ -191,9 +192,9 @@ def reflow(lines: list[Line], raw: str) -> list[Line]:
     """Join the lines of hard-wrapped paragraphs back into one paragraph each (a verbatim raw span).
 
     A line that runs to the wrap width and does not end a sentence continues on the next line,
-    even across a blank line (some exports double-space every line). In any text, a line broken off
-    mid-sentence (BROKEN_OFF) goes on in the line right below it (GOES_ON), so that a quote of that
-    sentence is one paragraph, as the file has it.
+    even across a blank line (some exports double-space every line). In a text that is not hard-wrapped,
+    a line broken off mid-sentence (BROKEN_OFF) goes on in the line right below it (GOES_ON), so that a
+    quote of that sentence is one paragraph, as the file has it.
     """
     width = wrap_width(lines)
     if width is None:

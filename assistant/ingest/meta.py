@@ -105,12 +105,16 @@ def find_outlet(header: list[str], body: list[str], trailer: list[str], language
     """The outlet named in a dateline, a copyright line or a reporter's e-mail domain; a known outlet is
     named in the article's language, so one outlet is not listed twice (AI타임스 in an English article's
     dateline is "AI Times", as its domain aitimes.com gives it elsewhere)."""
-    name = _outlet_named(header, body, trailer, language)
+    return outlet_in_language(_outlet_named(header, body, trailer), language)
+
+
+def outlet_in_language(name: str | None, language: str) -> str | None:
+    """A known outlet's name in the given language (AI타임스 or AI Times); any other name as it is."""
     names = OUTLET_NAMES.get(re.sub(r"\s+", "", name).casefold()) if name else None
     return (names[0] if language == "ko" else names[1]) if names else name
 
 
-def _outlet_named(header: list[str], body: list[str], trailer: list[str], language: str) -> str | None:
+def _outlet_named(header: list[str], body: list[str], trailer: list[str]) -> str | None:
     for line in body[:3]:
         if m := DATELINE.match(line):
             return m["outlet"].strip()
@@ -125,9 +129,7 @@ def _outlet_named(header: list[str], body: list[str], trailer: list[str], langua
             if domain in FREE_MAIL:
                 continue
             names = KNOWN_OUTLETS.get(domain)
-            if names:
-                return names[0] if language == "ko" else names[1]
-            return domain
+            return names[1] if names else domain  # find_outlet names it in the article's language
     return None
 
 
@@ -150,4 +152,6 @@ def extract(cleaned: Cleaned, sidecar: dict | None = None, stated: dict | None =
             value = overrides.get(key)
             if isinstance(value, str) and value.strip():
                 found[key] = value.strip()
+        if overrides is stated:  # a page's site name too (an English page of AI타임스); a sidecar is the user's word
+            found["outlet"] = outlet_in_language(found["outlet"], found["language"])
     return Meta(**found)

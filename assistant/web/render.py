@@ -83,7 +83,7 @@ def chat_reply(answer: dict, lang: str, articles: list[Article], filtered: bool 
     if answer["answered"]:
         byline = answer.get("byline")
         if byline:
-            # A byline question is about these facts: one the article does not give is said to be missing.
+            # A byline question is about these facts: a missing author or date is said to be missing.
             facts = " · ".join(x for x in (byline.get("title"), byline.get("outlet"),
                                            byline.get("author") or t("no_author", lang),
                                            byline.get("date") or t("undated", lang)) if x)
