@@ -107,6 +107,13 @@ def test_a_body_that_is_not_json_is_refused(http):
         assert r.status_code in (400, 422) and r.json()["error"], content
 
 
+def test_a_body_sent_as_a_form_is_told_to_send_json(http):
+    """curl -d '{"question": ...}' sends application/x-www-form-urlencoded; the reply says what to change."""
+    for headers in ({"content-type": "application/x-www-form-urlencoded"}, {}):
+        r = http.post("/api/ask", content='{"question": "광주"}'.encode(), headers=headers)
+        assert r.status_code == 415 and "Content-Type: application/json" in r.json()["error"], headers
+
+
 def test_articles_lists_the_corpus_and_serves_each_text(http, seed_index):
     listed = http.get("/api/articles").json()
     assert [a["source"] for a in listed] == [a.source for a in seed_index.articles()]

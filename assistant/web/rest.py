@@ -230,6 +230,11 @@ def install(app: FastAPI, assistant: Assistant, secret: str | None = None, user:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if request.method == "POST" and kind != "application/json":  # curl -d sends a form by default
+            said = f"was sent as {kind!r}" if kind else "has no content-type"
+            message = f"the request body {said}; send JSON with the header 'Content-Type: application/json'"
+            return json_response({"error": message}, 415)
         return json_response({"error": validation_message(exc)}, 422)
 
     @app.exception_handler(StarletteHTTPException)
