@@ -192,3 +192,26 @@ def test_a_sentence_holding_the_questions_words_in_translation_is_marked():
     shares = x[:, quote.QUOTE_FEATURES.index("translated")]
     assert shares.tolist() == pytest.approx([2 / 3, 1 / 3, 1 / 3])
     assert quote.sentence_features(texts, np.zeros(3), "q", intent_of("q"))[:, -1].tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize(("text", "marks"), [
+    ('He added, "Only 46.4% left for other areas.', 1),
+    ('We need more detailed policies locally."', -1),
+    ('He said "yes" and then "no".', 0),
+    ("“Open and not closed.", 1),
+    ("closed, not opened.”", -1),
+    ("No quotation at all.", 0),
+])
+def test_open_quotation_marks(text, marks):
+    from assistant.quote import _open_marks
+
+    assert _open_marks(text) == marks
+
+
+def test_a_quote_runs_on_to_close_the_quotation_it_opens(seed_index):
+    """The sentence with the 46.4% opens a two-sentence quotation: the quote closes it, verbatim."""
+    answer = seed_index.ask("What share of AI Academy graduates found jobs in the region?")
+    quote = next(c.quote for c in answer.citations if "46.4%" in c.quote)
+    assert quote.startswith('He added, "Only 46.4%') and quote.endswith('locally."')
+    article = seed_index.article(next(c.source for c in answer.citations if "46.4%" in c.quote))
+    assert quote in article.text
