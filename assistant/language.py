@@ -14,10 +14,13 @@ def has_hangul(text: str) -> bool:
     return HANGUL.search(text) is not None
 
 
-def language_of(text: str) -> str:
-    """'ko' when Hangul makes up a fair share of the letters, else 'en'."""
+def language_of(text: str, default: str = "en") -> str:
+    """'ko' when Hangul makes up a fair share of the letters, else 'en'; default when it has no letters of
+    either ("ㅋㅋㅋ", "???")."""
     hangul = len(HANGUL.findall(text))
     latin = sum(map(len, LATIN.findall(text)))  # a regex, not a loop over characters: 4x faster on a build
+    if not hangul and not latin:
+        return default
     return "ko" if hangul and hangul * 3 >= latin else "en"
 
 

@@ -190,10 +190,16 @@ def _known_english(name: str, known: set[str]) -> bool:
     candidates = {w, w + "s", w.removesuffix("s"), w.removesuffix("n"), w.removesuffix("an"), w.removesuffix("ese")}
     if candidates & known or (len(w) >= 5 and _has_prefix(known, w)):  # Jeolla -> Jeollanam
         return True
-    if any(w[:cut] in known for cut in range(len(w) - 3, len(w)) if cut >= 6):  # Councillor -> council
+    if any(stem in known for stem in word_stems(w)):  # Councillor -> council
         return True
     korean = ENGLISH_ALIASES.get(w)
     return bool(korean and set(GAZETTEER[korean]) & known)
+
+
+def word_stems(word: str) -> list[str]:
+    """The lower-cased word cut by one to three letters, down to six: the word it may derive from
+    (councillor -> council), for names matched by their root."""
+    return [word[:cut] for cut in range(max(len(word) - 3, 6), len(word))]
 
 
 def _strip_suffix(form: str) -> str:

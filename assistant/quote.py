@@ -153,12 +153,15 @@ def _whole_quotation(sents: tuple[Sentence, ...], article_text: str, lo: int, hi
     """The quote lo..hi, run on to the sentence that closes a quotation it opens (He added, "Only 46.4% ...
     areas. We need ... locally.") or back to the one that opens a quotation it closes, within
     MAX_QUOTATION_SENTENCES; left as it is when no sentence that near does."""
-    text = lambda a, b: article_text[sents[a].start : sents[b].end]  # noqa: E731
-    if _open_marks(text(lo, hi)) > 0:
+    def text(a: int, b: int) -> str:
+        return article_text[sents[a].start : sents[b].end]
+
+    marks = _open_marks(text(lo, hi))
+    if marks > 0:
         for end in range(hi + 1, min(hi + MAX_QUOTATION_SENTENCES, len(sents) - 1) + 1):
             if _open_marks(text(lo, end)) == 0:
                 return lo, end
-    elif _open_marks(text(lo, hi)) < 0:
+    elif marks < 0:
         for start in range(lo - 1, max(lo - MAX_QUOTATION_SENTENCES, 0) - 1, -1):
             if _open_marks(text(start, hi)) == 0:
                 return start, hi

@@ -21,7 +21,7 @@ import numpy as np
 from .fuse import scale_of
 from .intent import Intent
 from .records import Hit
-from .signals import NameKeys, has_speech, item_marks, names_someone
+from .signals import NameKeys, has_organisation, has_speech, item_marks
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ def features(index: Index, hits: list[Hit], qvec: np.ndarray, question_names: Na
             in_article[row],
             float(intent.figure_in(text, signals.number)),
             float(intent.date_in(text, signals.date)),
-            float(wants("who") and (signals.person or names_someone(text))),
+            float(wants("who") and (signals.person or has_organisation(text))),
             centrality if wants("summary") else 0.0,
             (1 - position) if wants("summary") else 0.0,
             float(wants("summary") and index.lead_of(row) == pid),

@@ -27,7 +27,7 @@ from .language import language_of
 from .names import unknown_names
 from .records import Hit
 from .rerank import load_model
-from .signals import NameKeys, name_overlap, names_someone
+from .signals import NameKeys, has_organisation, name_overlap, names_someone
 from .terms import tokenize
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     wanted = [kind for intent_kind, kind in (("figure", "number"), ("when", "date"), ("who", "person"))
               if intent.wants(intent_kind)]
     found = [index.signals(h.passage_id) for h in hits[:3]]
-    answer_type = float(all(any(getattr(s, kind) or (kind == "person" and names_someone(text))
+    answer_type = float(all(any(getattr(s, kind) or (kind == "person" and has_organisation(text))
                                 for s, text in zip(found, top, strict=True)) for kind in wanted)) if wanted else 1.0
     language = language_of(question)
     own = index.bridge.translations_of(question, language)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .language import has_hangul
-from .names import ENGLISH_NAME, korean_names_in, romanizations
+from .names import ENGLISH_NAME, korean_names_in, romanizations, word_stems
 
 NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*\s*(?:%|퍼센트|명|개|곳|원|억|조|만|배|건|위|차|기|호|billion|million|trillion|thousand|"
@@ -256,6 +256,6 @@ def name_overlap(keys: NameKeys, text: str, words: tuple[set[str], str] | None =
         if name in text or not spellings.isdisjoint(words) or any(len(s) >= 5 and s in glued for s in spellings)
     )  # the glued text finds hyphenated spellings: "Yong-seop" for 이용섭
     found += sum(keys.weight(key) for key in keys.latin if key in words or (len(key) >= 5 and key in glued)
-                 or any(key[:cut] in words for cut in range(max(len(key) - 3, 6), len(key))))  # Councillor: council
+                 or any(stem in words for stem in word_stems(key)))  # Councillor: council
     total = sum(keys.weight(name) for name, _ in keys.korean) + sum(keys.weight(key) for key in keys.latin)
     return found / total if total > 0 else 0.0

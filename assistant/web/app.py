@@ -28,7 +28,6 @@ from .staff import StaffHandlers, build_staff_app
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-WORDS = re.compile(r"[A-Za-z가-힣]")  # a letter of either language: the question has a language of its own
 BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
 SCROLL_TO_QUOTE_JS = (
     "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
@@ -80,7 +79,7 @@ class Handlers:
         data = answer.to_dict()
         # The reply is in the question's language; a question with no words of either ("ㅋㅋㅋ", "???")
         # gets the interface's.
-        lang = language_of(answer.question) if WORDS.search(answer.question) else ("ko" if ui_lang == "ko" else "en")
+        lang = language_of(answer.question, default="ko" if ui_lang == "ko" else "en")
         data["lang"] = lang
         history = [
             *(history or []),
