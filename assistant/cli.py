@@ -45,7 +45,9 @@ def format_answer(answer) -> str:
         source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
         page = f", page {c.page}" if c.page is not None else ""
         lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
-        lines.append(f"    — {source}, paragraph {c.paragraph}{page} ({c.source}; similarity {c.similarity:.2f})")
+        where = (f"paragraphs {c.paragraph}–{c.paragraph_end}" if (c.paragraph_end or 0) > c.paragraph
+                 else f"paragraph {c.paragraph}")
+        lines.append(f"    — {source}, {where}{page} ({c.source}; similarity {c.similarity:.2f})")
         if c.also_in:
             lines.append("    also in: " + "; ".join(d.get("outlet") or d["source"] for d in c.also_in))
         if c.url:

@@ -230,6 +230,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
         else:
             q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent, translations)
         paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
+        paragraph_end = next((s.paragraph for s in reversed(passage.sentences) if s.start < q_end <= s.end), paragraph)
         citations.append(
             Citation(
                 rank=rank,
@@ -252,6 +253,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
                 page=article.page_of(paragraph),
                 url=article.url,
                 also_in=tuple(index.also_in(article.source)),
+                paragraph_end=max(paragraph, paragraph_end),
             )
         )
     return citations

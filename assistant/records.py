@@ -110,6 +110,7 @@ class Citation:
     url: str | None = None  # the article's web address, when known
     # The same story elsewhere (near-duplicates indexed once): source, title, outlet, author, date, url.
     also_in: tuple[dict[str, Any], ...] = ()
+    paragraph_end: int | None = None  # the paragraph the quote ends in (a quote may run on into the next)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

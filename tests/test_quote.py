@@ -215,3 +215,40 @@ def test_a_quote_runs_on_to_close_the_quotation_it_opens(seed_index):
     assert quote.startswith('He added, "Only 46.4%') and quote.endswith('locally."')
     article = seed_index.article(next(c.source for c in answer.citations if "46.4%" in c.quote))
     assert quote in article.text
+
+
+FERRY = (
+    "Riverside council backs solar ferry\n"
+    "\n"
+    "The council met on Monday to vote on the solar ferry plan for the river crossing.\n"
+    "\n"
+    'Mayor Ana Ortiz said, "The solar ferry will carry 4,000 commuters a day across the river.\n'
+    "\n"
+    'It will also cut the town\'s emissions by a fifth, and the first boat sails in May."\n'
+    "\n"
+    "The vote passed nine to two after a short debate about the cost of the new piers.\n"
+)
+
+
+def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_corpus):
+    """A quotation opened in one paragraph and closed in the next is quoted whole, and its citation
+    names both paragraphs: in the record, on the card and in the briefing's footnote."""
+    from assistant import Assistant
+    from assistant.web.briefing import BriefingItem
+    from assistant.web.render import citation_line
+
+    assistant = Assistant(index_dir=tmp_path / "index", encoder="hashing")
+    assistant.build(make_corpus({"ferry.txt": FERRY}))
+    answer = assistant.ask("How many commuters will the solar ferry carry each day?")
+    cited = next(c for c in answer.citations if "4,000" in c.quote)
+    article = assistant.article("ferry.txt")
+    assert cited.quote in article.text and cited.quote.endswith('sails in May."')
+    first = next(p.number for p in article.paragraphs if "4,000" in article.text[p.start : p.end])
+    assert (cited.paragraph, cited.paragraph_end) == (first, first + 1)
+    assert citation_line(cited.to_dict(), "en").endswith(f"paragraphs {first}–{first + 1}")
+    assert f"{first}–{first + 1}번째 문단" in citation_line(cited.to_dict(), "ko")
+    item = BriefingItem.from_citation(cited, "ferry?")
+    assert f"paragraphs {first}–{first + 1}" in item.reference("en")
+    one = next(c for c in answer.citations if "vote passed" in c.quote)  # a quote within one paragraph
+    assert one.paragraph_end == one.paragraph
+    assert f"paragraph {one.paragraph}" in citation_line(one.to_dict(), "en")

@@ -177,7 +177,7 @@ def _load(items) -> list[BriefingItem]:
         except (TypeError, ValueError, AttributeError):
             continue
         if isinstance(item.quote, str) and isinstance(item.source, str) and isinstance(item.title, str) \
-                and isinstance(item.paragraph, int):
+                and isinstance(item.paragraph, int) and isinstance(item.paragraph_end, int | None):
             loaded.append(item)
     return loaded
 
@@ -344,7 +344,8 @@ def _typed_api(h: Handlers, gr):
         Returns the same JSON object as `assistant ask --json`: "answered" (false when the articles do not
         cover the question; the citations are then only the nearest passages, not an answer) and "citations",
         best first, each with the verbatim "quote", the "passage" around it, and its source: "title",
-        "outlet", "author", "date", "paragraph" number, "source" (pass it to the article tool) and "url".
+        "outlet", "author", "date", "paragraph" number (and "paragraph_end", where the quote ends), "source"
+        (pass it to the article tool) and "url".
         Citations with "answers" false are related reading. Quote them word for word and cite them.
 
         Args:

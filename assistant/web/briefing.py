@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..records import Citation
-from .i18n import t
+from .i18n import paragraphs, t
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,14 @@ class BriefingItem:
     note: str = ""
     page: int | None = None  # PDF page of the quote
     url: str | None = None
+    paragraph_end: int | None = None  # the paragraph the quote ends in, when it runs on past the first
 
     @classmethod
     def from_citation(cls, citation: Citation | dict, question: str = "") -> BriefingItem:
         c = citation if isinstance(citation, dict) else citation.to_dict()
         return cls(c["quote"], c["source"], c["title"], c.get("outlet"), c.get("author"), c.get("date"),
-                   int(c["paragraph"]), question, page=c.get("page"), url=c.get("url"))
+                   int(c["paragraph"]), question, page=c.get("page"), url=c.get("url"),
+                   paragraph_end=c.get("paragraph_end"))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -40,7 +42,7 @@ class BriefingItem:
     def reference(self, language: str = "en") -> str:
         """One footnote line: title, outlet, author, date ("n.d." when unknown), paragraph, page (PDFs), file,
         web address."""
-        para = t("paragraph", language, n=self.paragraph)
+        para = paragraphs(language, self.paragraph, self.paragraph_end)
         page = t("page", language, n=self.page) if self.page is not None else None
         # Quotation marks around the title, unless it has its own (Gwangju “The era of AI ... begun”).
         quoted = any(mark in self.title for mark in "\"“”") or self.title[:1] in "'‘"

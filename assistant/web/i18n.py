@@ -44,6 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "any": {"ko": "전체", "en": "Any"},
     "ui_language": {"ko": "화면 언어", "en": "Interface language"},
     "paragraph": {"ko": "{n}번째 문단", "en": "paragraph {n}"},
+    "paragraphs": {"ko": "{n}–{m}번째 문단", "en": "paragraphs {n}–{m}"},
     "page": {"ko": "{n}쪽", "en": "page {n}"},
     "undated": {"ko": "날짜 미상", "en": "n.d."},  # a citation's missing date, said rather than left out
     "no_author": {"ko": "기자·필자 이름 없음", "en": "no author named"},
@@ -157,3 +158,8 @@ def error_message(exc: Exception, lang: str) -> str:
 def t(key: str, lang: str, **kwargs) -> str:
     text = STRINGS[key]["ko" if lang == "ko" else "en"]
     return text.format(**kwargs) if kwargs else text
+
+
+def paragraphs(lang: str, first: int, last: int | None = None) -> str:
+    """Where a quote is: "paragraph 3", or "paragraphs 3–4" when it runs on into the next."""
+    return t("paragraphs", lang, n=first, m=last) if last and last > first else t("paragraph", lang, n=first)

@@ -7,7 +7,7 @@ import itertools
 import re
 
 from ..records import Article
-from .i18n import t
+from .i18n import paragraphs, t
 
 
 def esc(text: str | None) -> str:
@@ -33,7 +33,7 @@ def md_unescape(text: str) -> str:
 
 def citation_line(c: dict, lang: str) -> str:
     parts = [c.get("title"), c.get("outlet"), c.get("author"), c.get("date") or t("undated", lang),
-             t("paragraph", lang, n=c["paragraph"])]
+             paragraphs(lang, c["paragraph"], c.get("paragraph_end"))]
     if c.get("page") is not None:
         parts.append(t("page", lang, n=c["page"]))
     return " · ".join(p for p in parts if p)
