@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .intent import Intent
+from .intent import KINDS, Intent
 from .language import language_of
 from .names import unknown_names
 from .records import Hit
@@ -72,6 +72,13 @@ SCOPE_FEATURES = (
     #                     a sentence of the first three passages that holds that kind of answer (1 when it wants none)
     "asks_kind",  # the question wants a figure, a date or a person
     "rank_score",  # the re-ranker's own score of the first passage: how well anything answers at all
+    # What kind of question it is, for the trees to weigh the signals above by it (a low similarity
+    # means less for a byline or a "who" question than for a summary):
+    *(f"asks_{kind}" for kind in KINDS),  # the answer kinds the question asks for
+    "korean_question",
+    "other_language",  # the first-ranked passage is in the other language than the question
+    "question_terms",  # the question's content terms (up to 15): a short question has fewer words to match
+    "dense_gap",  # the closest passage's dense similarity above the fifth closest's: something stands out
 )
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 TYPED = ("figure", "when", "who")  # answer kinds a sentence can be checked for
@@ -114,6 +121,8 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
     unknown_terms = [t for t, words in own.items() if not words and not index.lexical.knows(t)]
     top_text = " ".join(top).replace(",", "")
     unknown_numbers = {n for n in (m.replace(",", "") for m in NUMBER.findall(question)) if n not in top_text}
+    dense = sorted((h.dense or 0.0 for h in hits), reverse=True)[:5]
+    top_language = index.articles[index.article_row(hits[0].passage_id)].language if hits else language
     return np.array([
         best,
         top_sentence,
@@ -129,6 +138,11 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
         answer_sentence(hits[:3], index, intent, own),
         float(any(intent.wants(kind) for kind in TYPED)),
         top_score,
+        *(float(intent.wants(kind)) for kind in KINDS),
+        float(language == "ko"),
+        float(top_language != language),
+        min(len(tokenize(question)), 15),
+        dense[0] - dense[-1] if len(dense) == 5 else (dense[0] if dense else 0.0),
     ])
 
 

@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, ..., tune10: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 blind questions (sets
-  A, B; E, F; J, K; L; N; T; U; X; AA; AD); the learned weights were fitted on them (J, K, L, N, T, U, X, AA
-  and AD were first run once as fresh sets: benchmarks/questions/README.md).
+- tune, tune2, ..., tune11: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 blind questions
+  (sets A, B; E, F; J, K; L; N; T; U; X; AA; AD; AG); the learned weights were fitted on them (J, K, L, N, T,
+  U, X, AA, AD and AG were first run once as fresh sets: benchmarks/questions/README.md).
 - report, report2, ..., report10: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 blind questions
   (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF) by other writers; never used to choose
   anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF were each run once, on their
@@ -54,6 +54,7 @@ SETS = {
     "tune8": ROOT / "benchmarks/questions/tune8.jsonl",
     "tune9": ROOT / "benchmarks/questions/tune9.jsonl",
     "tune10": ROOT / "benchmarks/questions/tune10.jsonl",
+    "tune11": ROOT / "benchmarks/questions/tune11.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

@@ -13,15 +13,16 @@ import pytest
 from conftest import SMALL_ARTICLES, write_corpus
 
 from assistant import Assistant, quote, rerank, scope
-from assistant.rerank import CANDIDATES, Model, load_model
+from assistant.rerank import CANDIDATES, Model, Trees, load_model
 from assistant.signals import is_heading
 from assistant.terms import tokenize
 
-MODELS = [
+LINEAR = [
     pytest.param(rerank.MODEL, rerank.FEATURES, id="ranker"),
     pytest.param(quote.QUOTE_MODEL, quote.QUOTE_FEATURES, id="quote"),
-    pytest.param(scope.SCOPE_MODEL, scope.SCOPE_FEATURES, id="scope"),
 ]
+MODELS = [*LINEAR, pytest.param(scope.SCOPE_MODEL, scope.SCOPE_FEATURES, id="scope")]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,7 @@ def test_bundled_model_files_are_the_ones_the_code_loads():
     assert {rerank.MODEL.parent, quote.QUOTE_MODEL.parent, scope.SCOPE_MODEL.parent} == {folder}
 
 
-@pytest.mark.parametrize(("path", "names"), MODELS)
+@pytest.mark.parametrize(("path", "names"), LINEAR)
 def test_bundled_model_loads_with_finite_weights_of_the_right_length(path, names):
     assert path.is_file(), path
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -65,8 +66,86 @@ def test_a_copy_loads_the_same(tmp_path, path, names):
     copy.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     original, copied = load_model(path, names), load_model(copy, names)
     assert copied is not None
-    assert np.array_equal(original.weights, copied.weights)
+    x = np.random.default_rng(0).normal(size=(5, len(names)))
+    assert np.array_equal(original.score(x), copied.score(x))
     assert original.threshold == copied.threshold
+
+
+# ---- the decline model's trees -----------------------------------------------------------------
+
+def walk(trees: Trees, x: np.ndarray) -> float:
+    """One sample through each tree, node by node: what Trees.score does for all trees at once."""
+    total = trees.bias
+    inner = trees.feature.shape[1]
+    for t in range(len(trees.feature)):
+        node = 0
+        while node < inner:
+            node = 2 * node + (2 if x[trees.feature[t, node]] > trees.split[t, node] else 1)
+        total += trees.leaf[t, node - inner]
+    return total
+
+
+def test_bundled_decline_model_is_complete_trees_over_its_features():
+    model = load_model(scope.SCOPE_MODEL, scope.SCOPE_FEATURES)
+    assert isinstance(model, Trees)
+    n_trees, inner = model.feature.shape
+    assert n_trees > 1 and model.leaf.shape == (n_trees, inner + 1)
+    assert set(np.unique(model.feature)) <= set(range(len(scope.SCOPE_FEATURES)))
+    assert np.isfinite(model.leaf).all() and np.isfinite(model.split).all() and math.isfinite(model.threshold)
+    assert np.abs(model.leaf).sum() > 0  # a model that learned something
+    assert len(set(np.unique(model.feature[:, 0]))) > 1 or n_trees == 1  # roots split on several features
+
+
+def test_trees_score_every_sample_as_a_walk_down_each_tree_would():
+    model = load_model(scope.SCOPE_MODEL, scope.SCOPE_FEATURES)
+    data = json.loads(scope.SCOPE_MODEL.read_text(encoding="utf-8"))
+    rng = np.random.default_rng(1)
+    # samples near the splits, so that both sides of many splits are taken
+    splits = np.array([s for row in data["trees"]["split"] for s in row if s < 1e300])
+    x = rng.choice(splits, size=(40, len(scope.SCOPE_FEATURES))) + rng.normal(0, 0.05, (40, len(scope.SCOPE_FEATURES)))
+    scores = model.score(x)
+    assert scores.shape == (40,)
+    assert np.allclose(scores, [walk(model, row) for row in x])
+    assert np.ptp(scores) > 0
+    assert np.allclose(model.score(x[3]), scores[3])  # one sample alone
+
+
+def test_exported_trees_score_as_the_fitted_model(monkeypatch):
+    """benchmarks/train_ranker.py: boosted trees fitted with scikit-learn, written as complete trees
+    (a leaf above the last level included), give the fitted model's own scores."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import train_ranker
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 4))
+    x[:, 3] = np.round(x[:, 3])  # few distinct values: some leaves stop early
+    y = ((x[:, 0] + x[:, 1] * x[:, 2] + rng.normal(0, 0.3, 300)) > 0).astype(float)
+    fitted = train_ranker.fit_trees(x, y)
+    exported = train_ranker.export_trees(fitted, x)
+    trees = rerank._trees({"features": ["a", "b", "c", "d"], **exported}, 4)
+    assert trees is not None
+    fresh = rng.normal(size=(50, 4))
+    assert np.allclose(trees.score(fresh), fitted.decision_function(fresh), atol=1e-5)
+
+
+TREE_FAULTS = {
+    "leaf-too-narrow": lambda t: t | {"leaf": [row[:-1] for row in t["leaf"]]},
+    "feature-out-of-range": lambda t: t | {"feature": [[99, *row[1:]] for row in t["feature"]]},
+    "negative-feature": lambda t: t | {"feature": [[-1, *row[1:]] for row in t["feature"]]},
+    "rows-disagree": lambda t: t | {"split": t["split"][:-1]},
+    "no-trees": lambda t: {"feature": [], "split": [], "leaf": []},
+    "not-a-number": lambda t: t | {"leaf": [["x"] * len(t["leaf"][0])] * len(t["leaf"])},
+    "missing-leaf": lambda t: {k: v for k, v in t.items() if k != "leaf"},
+}
+
+
+@pytest.mark.parametrize("fault", list(TREE_FAULTS))
+def test_malformed_trees_are_refused(tmp_path, fault):
+    data = json.loads(scope.SCOPE_MODEL.read_text(encoding="utf-8"))
+    data["trees"] = TREE_FAULTS[fault](data["trees"])
+    path = tmp_path / "scope.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert load_model(path, scope.SCOPE_FEATURES) is None
 
 
 VARIANTS = {
