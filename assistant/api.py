@@ -298,7 +298,7 @@ class Assistant:
 
     def _candidates(self, index: store.Index, question: str, history: Sequence[str] | None, filters: Filters | None,
                     n: int, watch: Stopwatch | None) -> Candidates:
-        turn = resolve(clean_question(question)[0], clean_history(history))
+        turn = resolve(clean_question(question)[0], clean_history(history), index.names)
         text = turn.text
         language = language_of(text)
         intent = intent_of(turn.question)

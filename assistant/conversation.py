@@ -56,11 +56,14 @@ KOREAN_HOW_ABOUT = frozenset({"어떻", "어떠하", "어떠"})
 # "the first one", "that one", "the other ones": a pronoun standing for something named before.
 ENGLISH_ONE = re.compile(r"\b(?:first|second|third|fourth|fifth|last|next|other|same|that|this|which)\s+ones?\b",
                          re.IGNORECASE)
+# A Korean question opening on a Latin word names its subject ("AIDC가 뭐야"): Korean has no capital to
+# open a sentence with, so the word is a name (English questions leave their first word out).
+LEADING_LATIN = re.compile(r"^\W*[A-Za-z][A-Za-z0-9]+")
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
 REACH_BACK = 4  # earlier questions a chain of follow-ups can reach back through
 
 
-def leans_on_history(question: str) -> bool:
+def leans_on_history(question: str, known: set[str] = frozenset()) -> bool:
     """Whether the question needs the conversation before it to be understood.
 
     An opening connective always continues the conversation. A question that names its own topic
@@ -81,14 +84,14 @@ def leans_on_history(question: str) -> bool:
         return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
     if _opens_pointing_back(question, morphemes):
         return True  # "그 사람이 LLM은 ...", "거기 원주 얼라이언스에도 ...?", "Did he say Korea should ...?"
-    names = question_names(question)
+    names = question_names(question, known)  # known: the corpus's name keys reveal names the analyser missed
     if korean and _also(morphemes, names):
         return True  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
     if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
         return True
-    if names:
-        return False
+    if names or (korean and LEADING_LATIN.match(question)):
+        return False  # "임기남 누구임", "GIST 뭐임": it names its subject
     if not korean and (ENGLISH_ONE.search(question) or ENGLISH_DOCUMENT.search(question)):
         return True
     if question_ordinal(question) is not None:
@@ -151,12 +154,13 @@ class Turn:
         return f"{self.context} {self.question}"[-MAX_QUESTION_CHARS:] if self.context else self.question
 
 
-def resolve(question: str, history: Sequence[str]) -> Turn:
-    """The question, with the earlier question it continues when it is a follow-up."""
+def resolve(question: str, history: Sequence[str], known: set[str] = frozenset()) -> Turn:
+    """The question, with the earlier question it continues when it is a follow-up (known: the corpus's
+    name keys, see leans_on_history)."""
     earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-REACH_BACK:]
-    if not earlier or not leans_on_history(question):
+    if not earlier or not leans_on_history(question, known):
         return Turn(question)
-    previous = resolve(earlier[-1], earlier[:-1])
+    previous = resolve(earlier[-1], earlier[:-1], known)
     return Turn(question, previous.text, (previous.question, *previous.earlier))
 
 

@@ -16,14 +16,18 @@ Question sets (benchmarks/questions/README.md says how each was written):
 Each set is run through the same `Assistant.ask` the CLI and the web app use (history included),
 on an index of the seeds and on one of the seeds plus benchmarks/corpora/report_distractors (Korean
 bills and constitution, software licences: hard-wrapped lines, CRLF), which no training step saw.
+On the seeds, each set's self-contained questions are also asked after a question about another
+article, as in a chat: passage hit@1 alone and after it.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant
 from assistant.config import DEFAULT_CORPUS
-from assistant.evaluate import read_questions, run, summarize
+from assistant.evaluate import Question, read_questions, run, summarize
 
 SETS = {
     "report": ROOT / "benchmarks/questions/report.jsonl",
@@ -83,6 +87,24 @@ def row(name: str, corpus: str, s: dict) -> str:
             f"{p['hit@3']:.2f} | {q['hit@1']:.2f} | {pairs} | {declined} | {s['false_decline_rate']:.2f} | {follow} |")
 
 
+def after_another_article(questions: list[Question], seed: int = 0) -> list[Question]:
+    """The self-contained answerable questions, each asked after a question about another article (drawn
+    from the same set): in a chat every question but the first has a history, and one that names its own
+    subject must not be read as a follow-up of what came before."""
+    alone = [q for q in questions if q.source and not q.history]
+    rng = random.Random(seed)
+    out = []
+    for q in alone:
+        others = [p for p in alone if p.source != q.source]
+        if others:
+            out.append(replace(q, history=(rng.choice(others).question,)))
+    return out
+
+
+def passage_hit1(outcomes) -> float:
+    return sum(o.passage_rank == 1 for o in outcomes) / max(len(outcomes), 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/quality.md")
@@ -109,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
                 types = ", ".join(f"{k} {v['hit@1']:.2f}/{v['hit@3']:.2f} (n={v['n']})"
                                   for k, v in summary["types"].items())
                 details.append(f"- **{name}**, passage hit@1/hit@3 by question type: {types}")
+                switched = after_another_article(questions)
+                alone = run(assistant, [replace(q, history=()) for q in switched])
+                details.append(f"- **{name}**, self-contained questions asked after another article's question: "
+                               f"passage hit@1 {passage_hit1(alone):.2f} alone, "
+                               f"{passage_hit1(run(assistant, switched)):.2f} after it (n={len(switched)})")
             print(lines[-1], flush=True)
     lines += ["", *details, ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")

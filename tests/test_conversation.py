@@ -236,3 +236,24 @@ def test_a_follow_up_asking_nothing_asks_what_the_latest_question_that_asked_did
     turn = resolve("두 번째는?", ["광주 AI 예산 얼마야?", "그럼 원주는?"])
     intent = asked_before(turn, intent_of(turn.question))
     assert intent.wants("figure") and intent.ordinal == 2
+
+
+def test_a_question_naming_its_subject_stands_alone_when_the_corpus_knows_the_name(seed_index):
+    """"임기남 누구임" is two words, but 임기남 is the corpus's Lim Kinam: the question names its subject
+    and stands alone after another article's question; without the corpus's names it is too short."""
+    known = seed_index.index.names
+    assert leans_on_history("임기남 누구임") is True
+    assert leans_on_history("임기남 누구임", known) is False
+    turn = resolve("임기남 누구임", ["원주 AI 얼라이언스 기고문은 누가 썼어?"], known)
+    assert turn.context is None and turn.text == "임기남 누구임"
+    assert leans_on_history("그럼 임기남은?", known) is True  # an opener still continues the conversation
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [("GIST 뭐임", False), ("AIDC가 뭐야?", False), ("ai 선포식 언제 어디서 했음?", False),
+     ("AI 예산은?", True),  # a name and nothing asked of it: what was asked before, of it
+     ("그래서 얼마?", True), ("시장은 뭐래?", True)],
+)
+def test_a_korean_question_opening_on_a_latin_word_names_its_subject(question, leans):
+    assert leans_on_history(question) is leans
