@@ -21,11 +21,12 @@ from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
 from .intent import Intent, intent_of
 from .language import language_of
+from .learned import load_model
 from .names import known_name
 from .question import clean_history, clean_question
 from .quote import cite
 from .records import Answer, Article, Filters, Hit
-from .rerank import CANDIDATES, load_model, question_terms, rerank, rerank_scored
+from .rerank import CANDIDATES, FEATURES, MODEL, question_terms, rerank, rerank_scored
 from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
@@ -398,7 +399,8 @@ def _focus(index: store.Index, turn: Turn, context_vec: np.ndarray, context_tran
     if not hits:
         return None
     row = index.article_row(hits[0].passage_id)
-    reranked = hits[1:CANDIDATES] if load_model() is not None else []  # relative weights, not fused scores
+    # relative weights after re-ranking, not fused scores
+    reranked = hits[1:CANDIDATES] if load_model(MODEL, FEATURES) is not None else []
     if next((h.score for h in reranked if index.article_row(h.passage_id) != row), 0.0) >= FOCUS_MARGIN:
         return None
     # Only a name another article mentions moves the conversation on: one no article mentions (a

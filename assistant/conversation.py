@@ -6,7 +6,9 @@ connective (그럼, 그래서, "and", "what about"), points back with a demonstr
 "it", "they", "that", "the article"; opening on one, "그 사람이 ...", "Did he say ...?", even beside
 other names), asks for an item of a list without naming the list ("두 번째는?",
 "the first one"), names a new topic and asks nothing of it ("중국은?", "원주는 어때?"), adds something
-with 도 ("과기부 장관도 왔어?": also, beside what came before), or is too short to stand alone. A
+with 도 ("과기부 장관도 왔어?": also, beside what came before), or is too short to stand alone, unless
+it names its subject: a name the corpus knows ("임기남 누구임"), or a Korean question's opening Latin
+word ("GIST 뭐임"). A
 follow-up is searched together with the earlier question it continues (itself resolved the same way);
 a self-contained question is left alone, whatever the history.
 
@@ -56,9 +58,11 @@ KOREAN_HOW_ABOUT = frozenset({"어떻", "어떠하", "어떠"})
 # "the first one", "that one", "the other ones": a pronoun standing for something named before.
 ENGLISH_ONE = re.compile(r"\b(?:first|second|third|fourth|fifth|last|next|other|same|that|this|which)\s+ones?\b",
                          re.IGNORECASE)
-# A Korean question opening on a Latin word names its subject ("AIDC가 뭐야"): Korean has no capital to
-# open a sentence with, so the word is a name (English questions leave their first word out).
-LEADING_LATIN = re.compile(r"^\W*[A-Za-z][A-Za-z0-9]+")
+# A Korean question opening on a Latin word of four letters or more names its subject ("AIDC가 뭐야",
+# "GIST 뭐임"): Korean has no capital to open a sentence with, so the word is a name. Shorter ones are
+# mostly common acronyms that name no subject of their own ("AI 예산 얼마야?", "MOU 언제 맺었어?").
+LEADING_LATIN = re.compile(r"^\W*([A-Za-z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
+ACKNOWLEDGEMENTS = frozenset({"okay", "okey"})
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
 REACH_BACK = 4  # earlier questions a chain of follow-ups can reach back through
 
@@ -90,8 +94,8 @@ def leans_on_history(question: str, known: set[str] = frozenset()) -> bool:
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
     if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
         return True
-    if names or (korean and LEADING_LATIN.match(question)):
-        return False  # "임기남 누구임", "GIST 뭐임": it names its subject
+    if names:
+        return False  # "임기남 누구임": it names its subject
     if not korean and (ENGLISH_ONE.search(question) or ENGLISH_DOCUMENT.search(question)):
         return True
     if question_ordinal(question) is not None:
@@ -100,7 +104,12 @@ def leans_on_history(question: str, known: set[str] = frozenset()) -> bool:
         points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:
         points = bool(words & ENGLISH_POINTERS)
-    return points or len(tokenize(question)) < MIN_TERMS
+    if points:
+        return True
+    opening = LEADING_LATIN.match(question) if korean else None
+    if opening and opening.group(1).lower() not in ACKNOWLEDGEMENTS:
+        return False  # "GIST 뭐임", "AIDC가 뭐야": a short question naming its subject
+    return len(tokenize(question)) < MIN_TERMS
 
 
 def _opens_pointing_back(question: str, morphemes: tuple[tuple[str, str], ...]) -> bool:

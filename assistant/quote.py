@@ -15,8 +15,9 @@ import numpy as np
 
 from .intent import Intent
 from .language import has_hangul, language_of, verb_root
+from .learned import load_model
 from .records import Citation, Hit, Passage, Sentence
-from .rerank import MODEL, load_model
+from .rerank import MODEL
 from .signals import NameKeys, has_speech, is_heading, item_marks, name_overlap, names_someone
 from .terms import english_terms, tokenize
 

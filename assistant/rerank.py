@@ -1,4 +1,4 @@
-"""Re-rank the fused candidates with a learned linear model over general features.
+"""Re-rank the fused candidates with a learned linear model (learned.Model) over general features.
 
 Fusion knows how similar a passage is; it does not know whether the passage can answer. The
 features add what it misses: is the passage a heading, does it hold the kind of answer the question
@@ -9,10 +9,7 @@ blind, with the regularisation chosen by cross-validation; they are stored in mo
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +17,7 @@ import numpy as np
 
 from .fuse import scale_of
 from .intent import Intent
+from .learned import Model, load_model
 from .records import Hit
 from .signals import NameKeys, has_organisation, has_speech, item_marks
 from .terms import tokenize
@@ -52,81 +50,6 @@ FEATURES = (
     "ordinal_match",  # the question asks for a list's n-th item and a sentence of the passage starts it
     "speech_match",  # the question asks what someone said or argued and the passage quotes or reports speech
 )
-
-
-@dataclass(frozen=True)
-class Model:
-    weights: np.ndarray
-    mean: np.ndarray  # feature standardisation learned with the weights
-    scale: np.ndarray
-    bias: float = 0.0
-    threshold: float = 0.0  # for a yes/no model: the score from which the answer is yes
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.weights + self.bias
-
-
-@dataclass(frozen=True)
-class Trees:
-    """Boosted regression trees (the decline model): a score is the bias plus one leaf value per tree.
-
-    Each tree is stored complete to `depth` levels in heap order (node i's children are 2i+1 and
-    2i+2; a sample goes right when its feature exceeds the split), so every tree is walked at once,
-    one level per step: a few array operations per question, whatever the number of trees.
-    """
-
-    feature: np.ndarray  # (trees, 2**depth - 1) feature index of each split
-    split: np.ndarray  # (trees, 2**depth - 1)
-    leaf: np.ndarray  # (trees, 2**depth) leaf values, learning rate included
-    bias: float = 0.0
-    threshold: float = 0.0  # the score from which the answer is yes
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        x = np.atleast_2d(x)
-        trees = np.arange(len(self.feature))
-        node = np.zeros((len(x), len(trees)), dtype=np.int64)
-        samples = np.arange(len(x))[:, None]
-        for _ in range(self.leaf.shape[1].bit_length() - 1):
-            value = x[samples, self.feature[trees, node]]
-            node = 2 * node + 1 + (value > self.split[trees, node])
-        return self.bias + self.leaf[trees, node - self.feature.shape[1]].sum(axis=1)
-
-
-@lru_cache(maxsize=4)
-def load_model(path: Path = MODEL, names: tuple[str, ...] = FEATURES) -> Model | Trees | None:
-    """The learned model, or None when it is missing, malformed or was trained on other features."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
-    if not isinstance(data, dict) or tuple(data.get("features", ())) != names:
-        return None
-    if "trees" in data:
-        return _trees(data, len(names))
-    if not all(len(data.get(k, ())) == len(names) for k in ("weights", "mean", "scale")):
-        return None
-    return Model(np.array(data["weights"]), np.array(data["mean"]), np.array(data["scale"]),
-                 float(data.get("bias", 0.0)), float(data.get("threshold", 0.0)))
-
-
-def _trees(data: dict, n_features: int) -> Trees | None:
-    """Trees from their JSON form ({"trees": {"feature", "split", "leaf"}}), or None when the arrays
-    do not make complete trees over n_features features."""
-    try:
-        t = data["trees"]
-        feature = np.array(t["feature"], dtype=np.int64)
-        split, leaf = np.array(t["split"], dtype=np.float64), np.array(t["leaf"], dtype=np.float64)
-        bias, threshold = float(data.get("bias", 0.0)), float(data.get("threshold", 0.0))
-    except (KeyError, TypeError, ValueError):
-        return None
-    complete = (feature.ndim == 2 and feature.shape == split.shape and leaf.ndim == 2
-                and len(leaf) == len(feature) > 0 and leaf.shape[1] == feature.shape[1] + 1
-                and leaf.shape[1] & (leaf.shape[1] - 1) == 0)
-    if not complete or feature.min() < 0 or feature.max() >= n_features:
-        return None
-    if not (np.isfinite(leaf).all() and np.isfinite(split).all() and math.isfinite(bias) and math.isfinite(threshold)):
-        return None
-    return Trees(feature, split, leaf, bias, threshold)
 
 
 Terms = list[tuple[float, frozenset[str]]]  # a question's terms: (rarity weight, the term and its translations)
@@ -217,7 +140,7 @@ def rerank_scored(index: Index, hits: list[Hit], qvec: np.ndarray, question_name
                   terms: Terms, model: Model | None = None) -> tuple[list[Hit], float]:
     """`rerank`, with the model's own score of the best hit: how well anything answers at all, which
     the relative weights no longer tell (0.0 without a model or hits)."""
-    model = model or load_model()
+    model = model or load_model(MODEL, FEATURES)
     head, tail = hits[:CANDIDATES], hits[CANDIDATES:]
     if model is None or not head:
         return hits, 0.0

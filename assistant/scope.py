@@ -24,9 +24,9 @@ import numpy as np
 
 from .intent import KINDS, Intent
 from .language import language_of
+from .learned import load_model
 from .names import unknown_names
 from .records import Hit
-from .rerank import load_model
 from .signals import NameKeys, has_organisation, name_overlap, names_someone
 from .terms import tokenize
 
@@ -78,7 +78,8 @@ SCOPE_FEATURES = (
     "korean_question",
     "other_language",  # the first-ranked passage is in the other language than the question
     "question_terms",  # the question's content terms (up to 15): a short question has fewer words to match
-    "dense_gap",  # the closest passage's dense similarity above the fifth closest's: something stands out
+    "dense_gap",  # the closest passage's dense similarity above the fifth closest's (or the last's, when a
+    #               filter leaves fewer): something stands out
 )
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 TYPED = ("figure", "when", "who")  # answer kinds a sentence can be checked for
@@ -142,7 +143,7 @@ def scope_features(question: str, hits: Sequence[Hit], index: Index, qvec: np.nd
         float(language == "ko"),
         float(top_language != language),
         min(len(tokenize(question)), 15),
-        dense[0] - dense[-1] if len(dense) == 5 else (dense[0] if dense else 0.0),
+        dense[0] - dense[-1] if dense else 0.0,
     ])
 
 

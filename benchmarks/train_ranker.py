@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 from assistant import Assistant
 from assistant.config import DEFAULT_CORPUS
 from assistant.evaluate import evidence_spans, overlaps, read_questions
+from assistant.learned import Trees, load_model
 from assistant.quote import QUOTE_FEATURES, QUOTE_MODEL, sentence_features
-from assistant.rerank import CANDIDATES, FEATURES, MODEL, Trees, features, load_model, question_terms
+from assistant.rerank import CANDIDATES, FEATURES, MODEL, features, question_terms
 from assistant.scope import SCOPE_FEATURES, SCOPE_MODEL, answered_by_names, scope_features, unrelated
 
 # At most this share of answerable questions may be declined (cross-validated); see train_scope.
@@ -158,7 +159,10 @@ CAPS = (0.02, 0.05, 0.10, 0.15, 0.20, 0.30)
 
 def fit_trees(x: np.ndarray, y: np.ndarray, seed: int = 0):
     """Gradient-boosted trees (classes weighted equally) on the decline features."""
-    from sklearn.ensemble import GradientBoostingClassifier
+    try:
+        from sklearn.ensemble import GradientBoostingClassifier
+    except ImportError:
+        raise SystemExit("fitting the decline model needs scikit-learn: pip install -e '.[test]'") from None
 
     weight = np.where(y > 0, 0.5 / max(y.sum(), 1), 0.5 / max((1 - y).sum(), 1)) * len(y)
     return GradientBoostingClassifier(random_state=seed, **SCOPE_TREES).fit(x, y, sample_weight=weight)

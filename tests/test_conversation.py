@@ -251,9 +251,11 @@ def test_a_question_naming_its_subject_stands_alone_when_the_corpus_knows_the_na
 
 @pytest.mark.parametrize(
     ("question", "leans"),
-    [("GIST 뭐임", False), ("AIDC가 뭐야?", False), ("ai 선포식 언제 어디서 했음?", False),
+    [("GIST 뭐임", False), ("AIDC가 뭐야?", False),
      ("AI 예산은?", True),  # a name and nothing asked of it: what was asked before, of it
-     ("그래서 얼마?", True), ("시장은 뭐래?", True)],
+     ("AI 예산 얼마야?", True), ("MOU 언제 맺었어?", True),  # a short acronym names no subject of its own
+     ("AIDC 그거 누가 했어?", True), ("GIST 관련해서 그 사람이 뭐라고 했어?", True),  # pointing back wins
+     ("okay 그거 얼마야?", True), ("그래서 얼마?", True), ("시장은 뭐래?", True)],
 )
 def test_a_korean_question_opening_on_a_latin_word_names_its_subject(question, leans):
     assert leans_on_history(question) is leans

@@ -232,7 +232,7 @@ FERRY = (
 
 def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_corpus):
     """A quotation opened in one paragraph and closed in the next is quoted whole, and its citation
-    names both paragraphs: in the record, on the card and in the briefing's footnote."""
+    names both paragraphs: in the record, on the card, in the briefing's footnote and in the CLI."""
     from assistant import Assistant
     from assistant.web.briefing import BriefingItem
     from assistant.web.render import citation_line
@@ -249,6 +249,9 @@ def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_co
     assert f"{first}–{first + 1}번째 문단" in citation_line(cited.to_dict(), "ko")
     item = BriefingItem.from_citation(cited, "ferry?")
     assert f"paragraphs {first}–{first + 1}" in item.reference("en")
+    from assistant.cli import format_answer
+
+    assert f"paragraphs {first}–{first + 1} (ferry.txt" in format_answer(answer)
     one = next(c for c in answer.citations if "vote passed" in c.quote)  # a quote within one paragraph
     assert one.paragraph_end == one.paragraph
     assert f"paragraph {one.paragraph}" in citation_line(one.to_dict(), "en")

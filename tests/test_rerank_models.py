@@ -13,7 +13,8 @@ import pytest
 from conftest import SMALL_ARTICLES, write_corpus
 
 from assistant import Assistant, quote, rerank, scope
-from assistant.rerank import CANDIDATES, Model, Trees, load_model
+from assistant.learned import Model, Trees, _trees, load_model
+from assistant.rerank import CANDIDATES
 from assistant.signals import is_heading
 from assistant.terms import tokenize
 
@@ -107,12 +108,14 @@ def test_trees_score_every_sample_as_a_walk_down_each_tree_would():
     assert scores.shape == (40,)
     assert np.allclose(scores, [walk(model, row) for row in x])
     assert np.ptp(scores) > 0
-    assert np.allclose(model.score(x[3]), scores[3])  # one sample alone
+    alone = model.score(x[3])  # one sample alone: a float, as the linear models give
+    assert isinstance(alone, float) and np.isclose(alone, scores[3])
 
 
 def test_exported_trees_score_as_the_fitted_model(monkeypatch):
     """benchmarks/train_ranker.py: boosted trees fitted with scikit-learn, written as complete trees
     (a leaf above the last level included), give the fitted model's own scores."""
+    pytest.importorskip("sklearn")
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
     import train_ranker
 
@@ -122,7 +125,7 @@ def test_exported_trees_score_as_the_fitted_model(monkeypatch):
     y = ((x[:, 0] + x[:, 1] * x[:, 2] + rng.normal(0, 0.3, 300)) > 0).astype(float)
     fitted = train_ranker.fit_trees(x, y)
     exported = train_ranker.export_trees(fitted, x)
-    trees = rerank._trees({"features": ["a", "b", "c", "d"], **exported}, 4)
+    trees = _trees({"features": ["a", "b", "c", "d"], **exported}, 4)
     assert trees is not None
     fresh = rng.normal(size=(50, 4))
     assert np.allclose(trees.score(fresh), fitted.decision_function(fresh), atol=1e-5)
@@ -136,6 +139,8 @@ TREE_FAULTS = {
     "no-trees": lambda t: {"feature": [], "split": [], "leaf": []},
     "not-a-number": lambda t: t | {"leaf": [["x"] * len(t["leaf"][0])] * len(t["leaf"])},
     "missing-leaf": lambda t: {k: v for k, v in t.items() if k != "leaf"},
+    "no-splits": lambda t: {"feature": [[]], "split": [[]], "leaf": [[0.5]]},
+    "fractional-feature": lambda t: t | {"feature": [[0.7, *row[1:]] for row in t["feature"]]},
 }
 
 

@@ -408,7 +408,8 @@ def test_a_basket_restored_from_the_browser_keeps_only_verbatim_well_formed_item
     _, answer = roles
     good = h.add(answer, 0, [])
     forged = {**good[0], "quote": good[0]["quote"] + " and a sentence the article never said"}
-    restored = h.briefing_items([*good, forged, {"quote": 5}, "junk", {**good[0], "source": "gone.txt"}])
+    bad_range = {**good[0], "paragraph_end": "4"}  # the paragraph a quote ends in is a number or nothing
+    restored = h.briefing_items([*good, forged, {"quote": 5}, "junk", {**good[0], "source": "gone.txt"}, bad_range])
     assert [item.to_dict() for item in restored] == good
     assert h.briefing_items("not a list") == [] and h.briefing_items(None) == []
     # Every action reads the basket through the same check: a forged item never reaches an export.
