@@ -6,10 +6,10 @@ Question sets (benchmarks/questions/README.md says how each was written):
 - tune, tune2, ..., tune11: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 blind questions
   (sets A, B; E, F; J, K; L; N; T; U; X; AA; AD; AG); the learned weights were fitted on them (J, K, L, N, T,
   U, X, AA, AD and AG were first run once as fresh sets: benchmarks/questions/README.md).
-- report, report2, ..., report10: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 blind questions
-  (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF) by other writers; never used to choose
-  anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF were each run once, on their
-  session's final code).
+- report, report2, ..., report11: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 + 200 blind
+  questions (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF; AH, AI) by other writers; never
+  used to choose anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF, AH and AI were
+  each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -48,6 +48,7 @@ SETS = {
     "report8": ROOT / "benchmarks/questions/report8.jsonl",
     "report9": ROOT / "benchmarks/questions/report9.jsonl",
     "report10": ROOT / "benchmarks/questions/report10.jsonl",
+    "report11": ROOT / "benchmarks/questions/report11.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
@@ -125,17 +126,20 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets.split(","):
         questions = read_questions(SETS[name])
         for corpus, assistant in indexes.items():
-            summary = summarize(run(assistant, questions))
+            outcomes = run(assistant, questions)
+            summary = summarize(outcomes)
             lines.append(row(name, corpus, summary))
             if corpus == "seeds":
                 types = ", ".join(f"{k} {v['hit@1']:.2f}/{v['hit@3']:.2f} (n={v['n']})"
                                   for k, v in summary["types"].items())
                 details.append(f"- **{name}**, passage hit@1/hit@3 by question type: {types}")
                 switched = after_another_article(questions)
-                alone = run(assistant, [replace(q, history=()) for q in switched])
-                details.append(f"- **{name}**, self-contained questions asked after another article's question: "
-                               f"passage hit@1 {passage_hit1(alone):.2f} alone, "
-                               f"{passage_hit1(run(assistant, switched)):.2f} after it (n={len(switched)})")
+                if switched:  # (a set of follow-ups alone has none)
+                    asked_alone = {replace(q, history=()) for q in switched}
+                    alone = [o for o in outcomes if o.question in asked_alone]
+                    details.append(f"- **{name}**, self-contained questions asked after another article's question: "
+                                   f"passage hit@1 {passage_hit1(alone):.2f} alone, "
+                                   f"{passage_hit1(run(assistant, switched)):.2f} after it (n={len(switched)})")
             print(lines[-1], flush=True)
     lines += ["", *details, ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
