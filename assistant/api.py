@@ -19,7 +19,7 @@ from .fuse import LEXICAL_WEIGHT, diversify, scale_of
 from .index import build as builder
 from .index import store
 from .index.milvus import MilvusTarget, StaleBuildError
-from .intent import Intent, intent_of
+from .intent import Intent, intent_of, small_talk
 from .language import language_of
 from .learned import load_model
 from .names import known_name
@@ -268,9 +268,10 @@ class Assistant:
         with stage(watch, "re-ranking"):
             hits, top_score = found.ranking()
         # A question naming an article's author is answered by that article's byline.
-        with stage(watch, "decline check"):
-            answered = found.by_author or decide(text, hits, index, found.qvec, found.names, found.intent,
-                                           found.translations, top_score, followup=found.followup)
+        with stage(watch, "decline check"):  # a greeting asks nothing of the articles
+            answered = not small_talk(asked) and (found.by_author or decide(
+                text, hits, index, found.qvec, found.names, found.intent, found.translations, top_score,
+                followup=found.followup))
         with stage(watch, "quote selection"):
             citations = cite(index, hits[:k], found.qvec if found.focus is None else found.focus_vec, text,
                              found.intent, answered, found.names if found.asks_who_is else None)

@@ -124,7 +124,7 @@ def cmd_ask(args) -> int:
                 answer = assistant.ask(question, k=args.k, history=history)
             except InputError as exc:  # one bad line must not end the batch; the exit code tells of it
                 failed += 1
-                shown = line.encode("utf-8", "replace").decode("utf-8").strip()
+                shown = _asked(line.encode("utf-8", "replace").decode("utf-8").strip())
                 answer_dict = {"question": shown, "answered": False, "citations": [], "error": str(exc)}
                 print(json.dumps(answer_dict, ensure_ascii=False) if args.json else f"assistant: {exc}", flush=True)
                 continue
@@ -135,6 +135,16 @@ def cmd_ask(args) -> int:
     answer = assistant.ask(args.question, k=args.k)
     print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
     return 0
+
+
+def _asked(line: str) -> str:
+    """The question a failed line of `ask -` asked: its "question" when it is a JSON request, else the line."""
+    try:
+        request = json.loads(line)
+    except ValueError:
+        return line
+    question = request.get("question") if isinstance(request, dict) else None
+    return question if isinstance(question, str) else line
 
 
 def cmd_add(args) -> int:

@@ -65,6 +65,12 @@ CUES: dict[str, dict[str, re.Pattern]] = {
     },
 }
 KINDS = tuple(CUES)
+# A greeting or thanks and nothing else ("안녕하세요", "고마워요!", "thanks"): it asks nothing of the
+# articles, however the term bridge reads its word (안녕 lands near "well").
+SMALL_TALK = re.compile(r"^[\W_]*(?:(?:안녕(?:하세요|하십니까|하세여|하신가요)?|하이|헬로|반가워요?|반갑습니다|"
+                        r"고마워요?|고맙습니다|감사(?:합니다|해요|드립니다)|ㄳ|ㄱㅅ|수고(?:하세요|하셨습니다)|"
+                        r"hi|hello|hey|thanks|thank you|good (?:morning|afternoon|evening)|bye|goodbye)[\W_]*)+$",
+                        re.IGNORECASE)
 # What a question asks of the byline itself (a name, an outlet, a date), beside naming its author.
 BYLINE_ASKED = {
     "ko": re.compile(r"누가|누구|이름|성함|언론사|매체|신문사|어디서|언제|날짜|게재|발행"),
@@ -113,6 +119,11 @@ FIGURE_CUES: dict[str, dict[str, re.Pattern]] = {
         "en": re.compile(r"\brank|\bwhat place\b|\bposition\b", re.IGNORECASE),
     },
 }
+
+
+def small_talk(question: str) -> bool:
+    """The question is a greeting or thanks and nothing more."""
+    return bool(SMALL_TALK.match(question.strip()))
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,17 @@ def test_ask_batch_survives_a_bad_line(hashing_assistant, capsys, monkeypatch):
     assert rows[2]["citations"][0]["source"] == "farm.txt"
 
 
+def test_a_failed_json_request_is_reported_with_the_question_it_asked(hashing_assistant, capsys, monkeypatch):
+    """{"question": ""} fails as an empty question; its row names that question, not the raw JSON line."""
+    lines = '{"question": ""}\n{"question": "   ", "history": ["robotic cranes"]}\n{"history": []}\n'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    argv = ["ask", "--json", "-", "-k", "1", "--index", str(hashing_assistant.index_dir), "--encoder", "hashing"]
+    assert main(argv) == 2
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["question"] for row in rows] == ["", "   ", '{"history": []}']  # no question: the line itself
+    assert all(row["error"] and row["citations"] == [] and row["answered"] is False for row in rows)
+
+
 def test_ask_refuses_bytes_that_are_not_utf8(hashing_assistant, capsys, monkeypatch):
     """Undecodable bytes are not dropped: "abc \\xc3( def" asked as "abc ( def" would get an answer."""
     raw = io.BytesIO(b"robotic cranes\nabc \xc3( def\n")

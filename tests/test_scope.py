@@ -61,6 +61,28 @@ def test_covered(retrieved, question, expected):
     assert covered(question, retrieved, KNOWN, KOREAN_TEXT) is expected
 
 
+@pytest.mark.parametrize(
+    ("question", "greeting"),
+    [("안녕하세요", True), ("안녕하세요!!", True), ("고마워요~", True), ("thanks!", True), ("Hello", True),
+     ("감사합니다 ^^", True), ("안녕하세요 광주 AI 선포식은 언제 열렸어요?", False),
+     ("hi, how much did Gwangju invest?", False), ("하이닉스", False), ("Hello there", False)],
+)
+def test_small_talk_is_a_greeting_or_thanks_and_nothing_more(question, greeting):
+    from assistant.intent import small_talk
+
+    assert small_talk(question) is greeting
+
+
+@pytest.mark.parametrize("greeting", ["안녕하세요", "고맙습니다!", "thanks"])
+def test_a_greeting_is_not_answered_with_quotes(seed_index, greeting):
+    """"안녕" lands near "well" in the term bridge and a passage would follow as an answer; a greeting
+    asks nothing of the articles. Its nearest passages are still shown, as related reading."""
+    answer = seed_index.ask(greeting)
+    assert answer.answered is False
+    assert not any(c.answers for c in answer.citations)
+    assert seed_index.ask("안녕하세요, 광주 AI 선포식은 언제 열렸어요?").answered is True
+
+
 def test_thresholds_are_ordered():
     """The table assumes a band between the two thresholds."""
     assert 0 < ANSWER_THRESHOLD < MIDDLE < UNKNOWN_NAME_THRESHOLD < 1
