@@ -133,6 +133,19 @@ def test_openapi_schema_comes_from_the_framework(http):
     assert http.get("/api/docs").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "says"),
+    [("GET", "/api/ask", 405, "use POST"), ("DELETE", "/api/articles", 405, "use GET"),
+     ("PUT", "/api/articles/x.txt", 405, "use GET"), ("GET", "/api/nothing", 404, "/api/docs"),
+     ("POST", "/api/ask/", 404, "did you mean /api/ask?")],
+)
+def test_a_request_the_api_does_not_serve_gets_its_error_shape(http, method, path, status, says):
+    """Not the page's Gradio app's {"detail": "Not Found"}: the API's own one line, and what to use."""
+    r = http.request(method, path, json={"question": ROLES_KO} if method == "POST" else None)
+    assert r.status_code == status
+    assert set(r.json()) == {"error"} and says in r.json()["error"]
+
+
 def test_the_api_needs_the_staff_password_when_one_is_set(seed_index, tmp_path):
     from conftest import running
 

@@ -20,6 +20,7 @@ import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -224,7 +225,24 @@ def install(app: FastAPI, assistant: Assistant, secret: str | None = None, user:
 
     keyed: more path prefixes that need the secret when there is one (the MCP server's).
     """
-    app.include_router(router(assistant, secret, user))
+    api = router(assistant, secret, user)
+    app.include_router(api)
+    known = [(route.path_regex, route.methods) for route in api.routes if isinstance(route, APIRoute)]
+
+    # Any other request under the API's prefix is answered here, in the API's error shape: the page's
+    # Gradio app, mounted at /, would otherwise answer it with its own {"detail": "Not Found"}.
+    @app.api_route(API_PREFIX + "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                   include_in_schema=False)
+    async def elsewhere(rest: str, request: Request) -> Response:
+        path = request.url.path.rstrip("/")
+        allowed = next((methods for regex, methods in known if regex.match(path)), None)
+        if allowed and request.method in allowed:  # "/api/ask/": the same endpoint with a trailing slash
+            raise ApiError(404, f"no API endpoint {request.url.path}; did you mean {path}?")
+        if allowed:
+            raise ApiError(405, f"{request.method} is not used on {path}; use {' or '.join(sorted(allowed))}")
+        raise ApiError(404, f"no API endpoint {path}; the API is {API_PREFIX}/ask, {API_PREFIX}/articles and "
+                            f"{API_PREFIX}/articles/SOURCE (docs at {API_PREFIX}/docs)")
+
     if secret is not None and keyed:
         app.add_middleware(KeyedPaths, prefixes=keyed, secret=secret, user=user)
 
