@@ -310,6 +310,21 @@ def test_switching_the_interface_to_english(ko_page):
 
 
 # ---- the /ask API --------------------------------------------------------------------------------
+def test_on_a_phone_the_title_and_the_example_question_are_whole(ko_page):
+    """At 390 pixels the title sits above the language switch instead of beside it (where it broke
+    mid-word), and the question box has room for the example's second line."""
+    page = ko_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    title, switch = page.locator("#top h2").bounding_box(), page.locator("#lang-switch").bounding_box()
+    assert switch["y"] >= title["y"] + title["height"] - 1  # below it, not beside it
+    assert title["width"] > 250
+    box = page.locator("#question textarea")
+    line = float(box.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 20"))
+    assert box.bounding_box()["height"] >= 2 * line
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    assert page.locator("#lang-switch").bounding_box()["y"] < page.locator("#top h2").bounding_box()["y"] + 40
+
+
 def test_gradio_client_ask(url, seed_index):
     client = Client(url, verbose=False)
     result = client.predict(KOREAN_ROLES, api_name="/ask")

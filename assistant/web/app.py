@@ -216,7 +216,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
         # The briefing basket lives in the browser (localStorage): it survives a reload and a server restart.
         items = gr.BrowserState([], storage_key="assistant-briefing", secret=browser_secret(assistant.index_dir))
 
-        with gr.Row():
+        with gr.Row(elem_id="top"):
             header = gr.Markdown(f"## {t('title', lang)}\n{t('subtitle', lang)}")
             lang_switch = gr.Radio([("한국어", "ko"), ("English", "en")], value=lang, label=t("ui_language", lang),
                                    elem_id="lang-switch", scale=0, min_width=220)

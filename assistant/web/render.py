@@ -204,4 +204,11 @@ CSS = """
 .cite-file {font-family:monospace; font-size:.85em;}
 .para-no {font-size:.75em; color:var(--body-text-color); margin-right:4px;}
 .source-view {max-height:70vh; overflow-y:auto;}
+/* On a phone: the title above the language switch rather than squeezed beside it, and room for the
+   example question's second line instead of clipping it. */
+@media (max-width: 600px) {
+  #top {flex-wrap:wrap;}
+  #top > * {min-width:100% !important;}
+  #question textarea {min-height:3.2em;}
+}
 """
