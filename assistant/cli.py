@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .config import DEFAULT_COLLECTION, DEFAULT_CORPUS, DEFAULT_INDEX, DEFAULT_K, FETCH_MAX_BYTES, FETCH_TIMEOUT
 from .errors import AssistantError, InputError
+from .web.i18n import paragraphs
 
 USAGE_EXIT = 2
 
@@ -45,8 +46,7 @@ def format_answer(answer) -> str:
         source = " · ".join(x for x in (c.title, c.outlet, c.author, c.date) if x)
         page = f", page {c.page}" if c.page is not None else ""
         lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
-        where = (f"paragraphs {c.paragraph}–{c.paragraph_end}" if (c.paragraph_end or 0) > c.paragraph
-                 else f"paragraph {c.paragraph}")
+        where = paragraphs("en", c.paragraph, c.paragraph_end)
         lines.append(f"    — {source}, {where}{page} ({c.source}; similarity {c.similarity:.2f})")
         if c.also_in:
             lines.append("    also in: " + "; ".join(d.get("outlet") or d["source"] for d in c.also_in))

@@ -88,17 +88,17 @@ def row(name: str, corpus: str, s: dict) -> str:
             f"{p['hit@3']:.2f} | {q['hit@1']:.2f} | {pairs} | {declined} | {s['false_decline_rate']:.2f} | {follow} |")
 
 
-def after_another_article(questions: list[Question], seed: int = 0) -> list[Question]:
-    """The self-contained answerable questions, each asked after a question about another article (drawn
-    from the same set): in a chat every question but the first has a history, and one that names its own
-    subject must not be read as a follow-up of what came before."""
+def after_another_article(questions: list[Question], seed: int = 0) -> list[tuple[Question, Question]]:
+    """The self-contained answerable questions, each with itself asked after a question about another
+    article (drawn from the same set): in a chat every question but the first has a history, and one that
+    names its own subject must not be read as a follow-up of what came before."""
     alone = [q for q in questions if q.source and not q.history]
     rng = random.Random(seed)
     out = []
     for q in alone:
         others = [p for p in alone if p.source != q.source]
         if others:
-            out.append(replace(q, history=(rng.choice(others).question,)))
+            out.append((q, replace(q, history=(rng.choice(others).question,))))
     return out
 
 
@@ -133,13 +133,14 @@ def main(argv: list[str] | None = None) -> int:
                 types = ", ".join(f"{k} {v['hit@1']:.2f}/{v['hit@3']:.2f} (n={v['n']})"
                                   for k, v in summary["types"].items())
                 details.append(f"- **{name}**, passage hit@1/hit@3 by question type: {types}")
-                switched = after_another_article(questions)
-                if switched:  # (a set of follow-ups alone has none)
-                    asked_alone = {replace(q, history=()) for q in switched}
+                pairs = after_another_article(questions)
+                if pairs:  # (a set of follow-ups alone has none)
+                    asked_alone = {q for q, _ in pairs}
                     alone = [o for o in outcomes if o.question in asked_alone]
+                    after = run(assistant, [switched for _, switched in pairs])
                     details.append(f"- **{name}**, self-contained questions asked after another article's question: "
                                    f"passage hit@1 {passage_hit1(alone):.2f} alone, "
-                                   f"{passage_hit1(run(assistant, switched)):.2f} after it (n={len(switched)})")
+                                   f"{passage_hit1(after):.2f} after it (n={len(pairs)})")
             print(lines[-1], flush=True)
     lines += ["", *details, ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")

@@ -233,7 +233,7 @@ def install(app: FastAPI, assistant: Assistant, secret: str | None = None, user:
     # Gradio app, mounted at /, would otherwise answer it with its own {"detail": "Not Found"}.
     @app.api_route(API_PREFIX + "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                    include_in_schema=False)
-    async def elsewhere(rest: str, request: Request) -> Response:
+    async def elsewhere(request: Request) -> Response:
         path = request.url.path.rstrip("/")
         allowed = next((methods for regex, methods in known if regex.match(path)), None)
         if allowed and request.method in allowed:  # "/api/ask/": the same endpoint with a trailing slash
