@@ -301,11 +301,13 @@ class Assistant:
     def _candidates(self, index: store.Index, question: str, history: Sequence[str] | None, filters: Filters | None,
                     n: int, watch: Stopwatch | None) -> Candidates:
         turn = resolve(clean_question(question)[0], clean_history(history), index.names)
-        text = turn.text
-        language = language_of(text)
-        intent = intent_of(turn.question)
         with stage(watch, "encoding"):
             qvec, translations = index.bridge.encode(self.encoder, turn.question, language_of(turn.question))
+            if turn.short and _foreign(index, turn.question, translations):
+                turn = Turn(turn.question)  # "김치찌개 어떻게 끓여" after "광주 날씨 어때?": not a follow-up
+            text = turn.text
+            language = language_of(text)
+            intent = intent_of(turn.question)
             own_vec, own_translations = qvec, translations
             if turn.context:
                 context_vec, context_translations = index.bridge.encode(self.encoder, turn.context,
@@ -350,6 +352,14 @@ class Assistant:
     def ask_many(self, questions: Iterable[str], k: int = DEFAULT_K) -> Iterable[Answer]:
         for question in questions:
             yield self.ask(question, k)
+
+
+def _foreign(index: store.Index, question: str, translations: Sequence[str]) -> bool:
+    """The question's own nouns are all words no article uses, and none translates into one
+    ("김치찌개 어떻게 끓여", "weather tomorrow?"): it asks about something else, not about what
+    the conversation was on. translations: the bridge's, from encoding the question (names included)."""
+    nouns = index.bridge.own_terms(question, language_of(question))
+    return bool(nouns) and not translations and not any(index.lexical.knows(t) for t in nouns)
 
 
 def _introduction_first(index: store.Index, hits: list[Hit], names: NameKeys) -> list[Hit]:

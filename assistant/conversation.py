@@ -10,7 +10,9 @@ with 도 ("과기부 장관도 왔어?": also, beside what came before), or is t
 it names its subject: a name the corpus knows ("임기남 누구임"), or a Korean question's opening Latin
 word ("GIST 뭐임"). A
 follow-up is searched together with the earlier question it continues (itself resolved the same way);
-a self-contained question is left alone, whatever the history.
+a self-contained question is left alone, whatever the history. One that is a follow-up only for
+being short (Turn.short) stays one only if the articles know something it asks about: "김치찌개
+어떻게 끓여" after "광주 날씨 어때?" is read alone (Assistant.candidates).
 
 A follow-up's vector leans towards its own words: the context steers the search to the right article
 and passage, the question picks what is asked of it.
@@ -65,6 +67,7 @@ LEADING_LATIN = re.compile(r"^\W*([A-Za-z][A-Za-z0-9]{3,})(?![A-Za-z0-9])")
 ACKNOWLEDGEMENTS = frozenset({"okay", "okey"})
 MIN_TERMS = 3  # a question with fewer content terms than this rarely stands alone ("그래서 얼마?", "When?")
 REACH_BACK = 4  # earlier questions a chain of follow-ups can reach back through
+POINTS, SHORT = "points", "short"  # why a question leans on the conversation (_leaning)
 
 
 def leans_on_history(question: str, known: set[str] = frozenset()) -> bool:
@@ -75,41 +78,47 @@ def leans_on_history(question: str, known: set[str] = frozenset()) -> bool:
     did they build?"), unless it opens on one ("그 사람이 ...", "Did he say ...?"); without a name, a
     pointer word or too few words lean back.
     """
+    return _leaning(question, known) is not None
+
+
+def _leaning(question: str, known: set[str]) -> str | None:
+    """Why the question leans on the conversation: SHORT when only for having too few words to stand
+    alone (nothing in it points back), "points" for any other reason; None when it stands alone."""
     korean = has_hangul(question)
     morphemes = analyze(question) if korean else ()
     if korean and ((morphemes and morphemes[0][1] == "MAJ") or KOREAN_OPENERS.match(question)):
-        return True  # 그럼, 그래서, 근데, 그렇다면
+        return POINTS  # 그럼, 그래서, 근데, 그렇다면
     if not korean and (ENGLISH_OPENERS.match(question) or ENGLISH_CLOSERS.search(question)):
-        return True  # "and", "what about"; "... then?"
+        return POINTS  # "and", "what about"; "... then?"
     if korean and len(tokenize(question)) < MIN_TERMS and _what_about(morphemes):
-        return True  # "중국은?", "미국도?", "원주는 어때?": a name and nothing asked of it ("광주 AI 예산은?" asks)
+        return POINTS  # "중국은?", "미국도?", "원주는 어때?": a name and nothing asked of it ("광주 AI 예산은?" asks)
     opening = " ".join(question.split()[:BACK_REFERENCE_WORDS])
     if korean and any(form in KOREAN_BACK_REFERENCES for form, _ in analyze(opening)):
-        return True  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
+        return POINTS  # "한전 말고 나머지는?" (not "기업 수와 그중 광주에 온 수")
     if _opens_pointing_back(question, morphemes):
-        return True  # "그 사람이 LLM은 ...", "거기 원주 얼라이언스에도 ...?", "Did he say Korea should ...?"
+        return POINTS  # "그 사람이 LLM은 ...", "거기 원주 얼라이언스에도 ...?", "Did he say Korea should ...?"
     names = question_names(question, known)  # known: the corpus's name keys reveal names the analyser missed
     if korean and _also(morphemes, names):
-        return True  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
+        return POINTS  # "과기부 장관도 왔어?", "삼성도 들어가 있어?": also, beside what was said before
     words = {w.lower() for w in re.findall(r"[A-Za-z']+", question)}
     if not korean and words & ENGLISH_PERSONS and all(ACRONYM.fullmatch(n) for n in ENGLISH_NAME.findall(question)):
-        return True
+        return POINTS
     if names:
-        return False  # "임기남 누구임": it names its subject
+        return None  # "임기남 누구임": it names its subject
     if not korean and (ENGLISH_ONE.search(question) or ENGLISH_DOCUMENT.search(question)):
-        return True
+        return POINTS
     if question_ordinal(question) is not None:
-        return True  # "두 번째 제안은?", "what's the third point?": an item of a list given before
+        return POINTS  # "두 번째 제안은?", "what's the third point?": an item of a list given before
     if korean:
         points = any(form in KOREAN_DEMONSTRATIVES and tag in ("NP", "MM", "NNG") for form, tag in morphemes)
     else:
         points = bool(words & ENGLISH_POINTERS)
     if points:
-        return True
+        return POINTS
     opening = LEADING_LATIN.match(question) if korean else None
     if opening and opening.group(1).lower() not in ACKNOWLEDGEMENTS:
-        return False  # "GIST 뭐임", "AIDC가 뭐야": a short question naming its subject
-    return len(tokenize(question)) < MIN_TERMS
+        return None  # "GIST 뭐임", "AIDC가 뭐야": a short question naming its subject
+    return SHORT if len(tokenize(question)) < MIN_TERMS else None
 
 
 def _opens_pointing_back(question: str, morphemes: tuple[tuple[str, str], ...]) -> bool:
@@ -156,6 +165,9 @@ class Turn:
     question: str
     context: str | None = None  # the earlier question(s) a follow-up leans on, already resolved
     earlier: tuple[str, ...] = ()  # those earlier questions one by one, the latest first
+    # A follow-up only for being short ("김치찌개 어떻게 끓여" after "광주 날씨 어때?"): nothing in it points
+    # back, so it continues the conversation only if it asks about something the articles know.
+    short: bool = False
 
     @property
     def text(self) -> str:
@@ -167,10 +179,11 @@ def resolve(question: str, history: Sequence[str], known: set[str] = frozenset()
     """The question, with the earlier question it continues when it is a follow-up (known: the corpus's
     name keys, see leans_on_history)."""
     earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-REACH_BACK:]
-    if not earlier or not leans_on_history(question, known):
+    why = _leaning(question, known) if earlier else None
+    if why is None:
         return Turn(question)
     previous = resolve(earlier[-1], earlier[:-1], known)
-    return Turn(question, previous.text, (previous.question, *previous.earlier))
+    return Turn(question, previous.text, (previous.question, *previous.earlier), short=why == SHORT)
 
 
 def asked_before(turn: Turn, intent: Intent) -> Intent:

@@ -175,6 +175,20 @@ def test_self_contained_question_ignores_history(question):
     assert turn == Turn(question)
 
 
+@pytest.mark.parametrize(("question", "short"), [
+    ("김치찌개 어떻게 끓여", True),  # too few words to stand alone, and nothing in it points back
+    ("예산은 얼마?", True),
+    ("그럼 김치찌개는?", False),  # a connective: a follow-up whatever it asks about
+    ("그 사람 누구야?", False),
+])
+def test_a_followup_only_for_being_short_is_marked_so(question, short):
+    """The reader (Assistant.candidates) keeps such a question a follow-up only if the articles know
+    something it asks about."""
+    turn = resolve(question, [BASE])
+    assert turn.context == BASE
+    assert turn.short is short
+
+
 def test_chains_resolve_recursively():
     history = [BASE, "그럼 시장은 뭐라고 했어?"]
     turn = resolve("그래서 예산은 얼마야?", history)

@@ -20,6 +20,9 @@ from assistant.web.render import MD_SPECIAL, md_escape, md_unescape
 GWANGJU = "004_d17d07492f04a1cb.txt"
 CEREMONY = "광주 AI 선포식에 몇 명 왔어?"
 MAYOR = "그럼 시장은 뭐라고 했어?"
+# An earlier question the Gwangju story answers clearly (no other article's best passage within
+# FOCUS_MARGIN): the conversation has chosen its article.
+ATTENDEES = "광주 AI 선포식에 누구누구 왔어?"
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,24 @@ def test_followup_is_read_with_the_earlier_question(followup):
     assert followup.to_dict()["resolved_question"] == followup.resolved_question
 
 
+@pytest.mark.parametrize("question", ["김치찌개 어떻게 끓여", "weather tomorrow?"])
+def test_a_short_question_about_nothing_the_articles_know_is_not_a_followup(seed_index, question):
+    """Asked after a question about Gwangju, a short question on something no article mentions is read
+    alone, and declined as it is alone; read with the earlier question, it borrowed its Gwangju passages
+    as an answer (new-user trial)."""
+    answer = seed_index.ask(question, history=["내일 광주 날씨 어때"])
+    assert answer.resolved_question is None
+    assert not answer.answered
+    assert answer.answered == seed_index.ask(question).answered
+
+
+def test_a_short_followup_about_something_the_articles_know_stays_one(seed_index):
+    answer = seed_index.ask("예산은 얼마?", history=["광주 AI 집적단지 어디에 짓는대?"])
+    assert answer.resolved_question is not None
+
+
 def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
-    found = seed_index.candidates(MAYOR, history=[CEREMONY])
+    found = seed_index.candidates(MAYOR, history=[ATTENDEES])
     gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
     assert found.focus == gwangju
     hits = found.ranking()[0]
@@ -51,11 +70,11 @@ def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
 
 
 def test_followup_without_words_of_its_own_ranks_by_the_conversation(seed_index):
-    found = seed_index.candidates("어디서?", history=[CEREMONY])  # nothing to rank the article's passages by
+    found = seed_index.candidates("어디서?", history=[ATTENDEES])  # nothing to rank the article's passages by
     gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
     assert found.followup and found.focus == gwangju
     assert found.focus_vec is found.qvec  # the conversation's vector, not that of "어디서?" alone
-    with_words = seed_index.candidates("시장은 어디서?", history=[CEREMONY])
+    with_words = seed_index.candidates("시장은 어디서?", history=[ATTENDEES])
     assert with_words.focus_vec is not with_words.qvec  # a question with words of its own ranks by them
 
 
@@ -68,10 +87,10 @@ def test_followup_naming_what_no_article_mentions_keeps_the_article(seed_index):
     """과기부 (the science ministry, abbreviated) is in no article: the English story spells it out, so
     naming it is no sign the conversation moved on; naming another article's place is."""
     gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
-    found = seed_index.candidates("그럼 과기부 장관은 뭐라 했는데", history=["광주 AI 선포식에 누구누구 왔어?"])
+    found = seed_index.candidates("그럼 과기부 장관은 뭐라 했는데", history=[ATTENDEES])
     assert found.followup and found.focus == gwangju
     assert found.ranking()[0][0].passage_id in found.index.passages_of_articles([gwangju])
-    moved = seed_index.candidates("그럼 원주는 뭐 한대?", history=["광주 AI 선포식에 누구누구 왔어?"])
+    moved = seed_index.candidates("그럼 원주는 뭐 한대?", history=[ATTENDEES])
     assert moved.followup and moved.focus is None
 
 
@@ -85,7 +104,7 @@ def test_followup_keeps_to_no_article_when_the_earlier_answer_was_not_clear(seed
     assert runner_up >= FOCUS_MARGIN
     found = seed_index.candidates("그럼 그거 언제야?", history=[earlier])
     assert found.followup and found.focus is None
-    assert seed_index.candidates("그럼 그거 언제야?", history=[CEREMONY]).focus is not None  # a clear answer
+    assert seed_index.candidates("그럼 그거 언제야?", history=[ATTENDEES]).focus is not None  # a clear answer
 
 
 def test_without_a_ranker_model_a_followup_keeps_its_article(seed_index, monkeypatch):
