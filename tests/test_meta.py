@@ -98,6 +98,30 @@ def test_synthetic_english_metadata():
     )
 
 
+KOREAN_BODY = ("대구시가 인공지능(AI)과 로봇 산업을 결합한 'AI 로봇 수도' 조성 계획을 14일 발표했다. "
+               "시는 2027년까지 국비와 시비 3,200억 원을 투입한다.")
+ENGLISH_BODY = ("Daegu announced on Tuesday a plan to combine artificial intelligence and robotics in an "
+                "'AI robot capital', with 320 billion won to be spent by 2027.")
+
+
+@pytest.mark.parametrize("title, outlet, byline, body, author", [
+    ("대구시, AI 로봇 수도 조성", "대구일보", "김민수 기자", KOREAN_BODY, "김민수"),
+    ("Daegu to build AI robot capital", "The Daegu Herald", "By Jane Doe", ENGLISH_BODY, "Jane Doe"),
+])
+def test_a_byline_block_of_short_lines_is_metadata_not_a_menu(title, outlet, byline, body, author):
+    """Outlet, date and byline on three short lines of their own, as a user pasting an article writes
+    them: three short lines in a row look like a navigation bar, but one holding a date is the byline."""
+    cleaned = clean(f"{title}\n{outlet}\n입력 2024-05-14 10:32\n{byline}\n\n{body}\n")
+    meta = extract(cleaned)
+    assert (meta.outlet, meta.date, meta.author) == (outlet, "2024-05-14", author)
+    assert [ln.text for ln in cleaned.body] == [body]  # none of them quoted as article text
+
+
+def test_a_navigation_bar_is_still_dropped():
+    cleaned = clean(f"대구시, AI 로봇 수도 조성\n정치\n경제\n사회\n국제\n\n{KOREAN_BODY}\n")
+    assert [ln.text for ln in cleaned.body] == [KOREAN_BODY]
+
+
 def test_only_an_edit_date_is_used_as_a_fallback():
     assert find_date(["수정 2024.03.06 09:00"]) == "2024-03-06"
     assert find_date(["수정 2024.03.06", "입력 2024.03.05"]) == "2024-03-05"

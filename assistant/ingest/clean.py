@@ -44,6 +44,11 @@ META_LINE = re.compile(
     r")$",
     re.IGNORECASE,
 )
+# An outlet's name alone on a line of the byline block ("대구일보", "연합뉴스", "The Korea Herald").
+OUTLET_LINE = re.compile(
+    r"^(?:[•·]\s*)?(?:[가-힣A-Z]{1,10}(?:일보|신문|뉴스|타임스|저널|방송|투데이|통신|신보)|"
+    r"(?:The\s+)?[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3}\s+(?:Times|Herald|Daily|News|Post|Journal|Tribune|Gazette))$"
+)
 BULLET_NAME = re.compile(
     r"^[•·]\s*(?:[가-힣]{2,4}(?:\s*(?:기자|객원기자|논설위원|칼럼니스트))?|[A-Z][a-z]+(?:\s+[A-Z][a-z-]+){1,2})$"
 )
@@ -120,14 +125,15 @@ def is_caption(text: str, title_key: str) -> bool:
 
 
 def drop_menus(lines: list[Line]) -> list[Line]:
-    """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars)."""
+    """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars); a run with a
+    date or a byline in it is the article's byline block ("대구일보" / "입력 2024-05-14 10:32" / "김민수 기자")."""
     out: list[Line] = []
     run: list[Line] = []
     for line in [*lines, Line("", -1, -1)]:
         if line.text and MENU_ITEM.match(line.text) and len(line.text) <= 25:
             run.append(line)
             continue
-        if len(run) < MENU_RUN:
+        if len(run) < MENU_RUN or any(META_LINE.match(ln.text) for ln in run):
             out.extend(run)
         run = []
         if line.text:
@@ -160,7 +166,8 @@ def clean(raw: str) -> Cleaned:
         if body_started and END_MARKERS.match(text):
             trailer.extend(lines[i:])
             break
-        if META_LINE.match(text) or (not body_started and (BULLET_NAME.match(text) or END_MARKERS.match(text))):
+        if META_LINE.match(text) or (not body_started and (BULLET_NAME.match(text) or END_MARKERS.match(text)
+                                                           or OUTLET_LINE.match(text))):
             header.append(line)
             continue
         if key in seen or is_caption(text, title_key):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..language import language_of
-from .clean import Cleaned
+from .clean import OUTLET_LINE, Cleaned
 
 LABELLED_DATE = re.compile(
     r"(?P<label>입력|등록|승인|발행|기사입력|게재|posted|published|date|수정|업데이트|updated)\s*:?\s*"
@@ -130,6 +130,9 @@ def _outlet_named(header: list[str], body: list[str], trailer: list[str]) -> str
                 continue
             names = KNOWN_OUTLETS.get(domain)
             return names[1] if names else domain  # find_outlet names it in the article's language
+    for line in header:  # its name alone on a line of the byline block
+        if OUTLET_LINE.match(line):
+            return line.lstrip("•· ")
     return None
 
 
