@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .errors import AssistantError, InputError
 from .web.i18n import paragraphs
 
 USAGE_EXIT = 2
+JSON_OBJECT = re.compile(r'^\{\s*"')  # a line of `ask -` meant as a JSON request: a brace, then a key
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,14 +57,17 @@ def format_answer(answer) -> str:
     return "\n".join(lines)
 
 
-def parse_request(line: str) -> tuple[str, list[str] | None]:
-    """One line of `ask -`: a plain question, or {"question": str, "history": [str, ...]}."""
+def parse_request(line: str, what: str = "the line") -> tuple[str, list[str] | None]:
+    """One line of `ask -`: a plain question, or {"question": str, "history": [str, ...]} (what: the
+    line, as an error names it)."""
     text = line.strip()
     if not text.startswith("{"):
         return line, None
     try:
         row = json.loads(text)
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as exc:
+        if JSON_OBJECT.match(text):  # '{"question": "광주 예산"': a request with a typo, not a question
+            raise InputError(f"{what} is not valid JSON ({exc.msg} at character {exc.pos + 1})") from None
         return line, None  # a question that happens to start with a brace
     if not isinstance(row, dict) or not isinstance(row.get("question"), str):
         raise InputError('a JSON line needs a "question" (text) and may have a "history" (list of questions)')
@@ -120,7 +125,7 @@ def cmd_ask(args) -> int:
                 continue
             try:
                 _decodable(line, f"line {number}")
-                question, history = parse_request(line)
+                question, history = parse_request(line, f"line {number}")
                 answer = assistant.ask(question, k=args.k, history=history)
             except InputError as exc:  # one bad line must not end the batch; the exit code tells of it
                 failed += 1

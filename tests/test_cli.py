@@ -117,6 +117,18 @@ def test_a_failed_json_request_is_reported_with_the_question_it_asked(hashing_as
     assert all(row["error"] and row["citations"] == [] and row["answered"] is False for row in rows)
 
 
+def test_a_malformed_json_request_is_an_error_not_a_question(hashing_assistant, capsys, monkeypatch):
+    """'{"question": "robotic cranes"' (a brace missing) is a request with a typo: answering the raw line
+    as a question would hide the typo; a question that merely starts with a brace is still asked."""
+    lines = '{"question": "robotic cranes"\n{drones} over paddies\n'
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    argv = ["ask", "--json", "-", "-k", "1", "--index", str(hashing_assistant.index_dir), "--encoder", "hashing"]
+    assert main(argv) == 2
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["citations"] == [] and rows[0]["error"].startswith("line 1 is not valid JSON (")
+    assert rows[1]["citations"][0]["source"] == "farm.txt"
+
+
 def test_ask_refuses_bytes_that_are_not_utf8(hashing_assistant, capsys, monkeypatch):
     """Undecodable bytes are not dropped: "abc \\xc3( def" asked as "abc ( def" would get an answer."""
     raw = io.BytesIO(b"robotic cranes\nabc \xc3( def\n")
