@@ -275,6 +275,22 @@ def test_briefing_downloads_markdown_and_word(ko_page):
     assert flat.index(collapse(quotes[0])) < flat.index(collapse(quotes[1])) < flat.index("출처")
 
 
+def test_a_note_typed_just_before_a_download_is_in_the_file(ko_page):
+    """The note box saves when it loses focus, which clicking the download button does too late for that
+    download: the files follow the note as it is typed (new-user trial: the first download lacked it)."""
+    page = ko_page
+    ask(page, KOREAN_ROLES)
+    page.get_by_role("tab", name="브리핑").click()
+    page.click("#add-1")
+    expect(page.locator("#brief-1")).to_be_visible()
+    dismiss_toasts(page)
+    page.locator("#note-1 textarea").press_sequentially("장관 보고용 핵심 인용")
+    page.wait_for_timeout(3000)  # the time to reach for the button; no blur has happened
+    with page.expect_download() as info:
+        page.click("#dl-md")
+    assert "장관 보고용 핵심 인용" in Path(info.value.path()).read_text(encoding="utf-8")
+
+
 # ---- injection -----------------------------------------------------------------------------------
 def test_markup_in_a_question_is_shown_as_text_and_never_runs(en_page):
     page = en_page
@@ -323,6 +339,30 @@ def test_on_a_phone_the_title_and_the_example_question_are_whole(ko_page):
     assert box.bounding_box()["height"] >= 2 * line
     page.set_viewport_size({"width": 1400, "height": 1000})
     assert page.locator("#lang-switch").bounding_box()["y"] < page.locator("#top h2").bounding_box()["y"] + 40
+
+
+def test_the_filter_lists_follow_the_index(browser, hashing_assistant, small_corpus):
+    """An article added and indexed while the app runs is listed in the filters once the page is
+    reloaded (new-user trial: the list kept the articles of the app's start)."""
+    demo = assistant.web.app.build_app(hashing_assistant)
+    demo.queue()
+    demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    try:
+        page = open_page(browser, demo.local_url, "en-US")
+        page.click("#filters")
+        titles = page.locator("#f-sources label")
+        expect(titles).to_have_count(len(list(small_corpus.glob("*.txt"))))
+        (small_corpus / "tidal.txt").write_text(
+            "Tidal turbines power the harbour\n\nThe harbour authority switched its cranes to power from tidal "
+            "turbines installed under the pier last spring.\n", encoding="utf-8")
+        hashing_assistant.build(small_corpus)
+        page.reload()
+        page.wait_for_selector("#question textarea")
+        page.click("#filters")
+        expect(page.locator("#f-sources")).to_contain_text("Tidal turbines power the harbour")
+        page.context.close()
+    finally:
+        demo.close(verbose=False)
 
 
 def test_gradio_client_ask(url, seed_index):

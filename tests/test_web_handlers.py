@@ -136,7 +136,7 @@ def test_filter_by_dates(h, seed_index):
 
 
 @pytest.mark.parametrize("field", ["date_from", "date_to"])
-@pytest.mark.parametrize("bad", ["2023/01/01", "yesterday", "2023-1-1", "20230101"])
+@pytest.mark.parametrize("bad", ["2023/01/01", "yesterday", "2023-1-1", "20230101", "2024-13-45", "2023-02-29"])
 def test_bad_date_raises_input_error(h, field, bad):
     with pytest.raises(InputError, match="YYYY-MM-DD"):
         h.respond(KOREAN_ROLES, [], **{field: bad})

@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +43,17 @@ def process_export_dir() -> Path:
     return folder
 
 
+def is_date(text: str) -> bool:
+    """A real calendar date written YYYY-MM-DD ("2024-13-45" has the form but is no date)."""
+    if not DATE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def language_choices(lang: str) -> list[tuple[str, str]]:
     """The article-language filter's choices, "any" in the interface's language."""
     return [(t("any", lang), "any"), ("한국어", "ko"), ("English", "en")]
@@ -58,7 +70,7 @@ class Handlers:
     # ---- asking --------------------------------------------------------------------------
     def filters(self, sources, outlets, date_from, date_to, language, ui_lang: str = "ko") -> Filters:
         for value in (date_from, date_to):
-            if value and not DATE.match(value.strip()):
+            if value and not is_date(value.strip()):
                 raise InputError(t("bad_date", ui_lang))
         return Filters(
             sources=frozenset(sources or ()),
@@ -283,6 +295,11 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                                     rm = gr.Button(t("remove", current), size="sm", elem_id=f"rm-{i + 1}")
                             note.blur(lambda its, v, i=i: h.note(its, i, v), [items, note], items,
                                       api_visibility="private")
+                            # The files follow the note as it is typed: a download clicked straight after
+                            # typing starts before the blur has saved it (new-user trial).
+                            note.input(lambda its, v, cur, i=i: refresh_downloads(h.note(its, i, v), cur),
+                                       [items, note, ui_lang], [dl_md, dl_docx], trigger_mode="always_last",
+                                       api_visibility="private")
                             up.click(lambda its, i=i: h.move(its, i, -1), items, items, api_visibility="private")
                             down.click(lambda its, i=i: h.move(its, i, 1), items, items, api_visibility="private")
                             rm.click(lambda its, i=i: h.remove(its, i), items, items, api_visibility="private")
@@ -329,6 +346,14 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                            f_sources, f_outlets, f_from, f_to, f_language, quotes_title, source_tab, briefing_tab,
                            dl_md, dl_docx]
         lang_switch.change(relabel, [lang_switch, source_view], relabel_outputs, api_visibility="private")
+
+        def filter_choices():  # the articles of the index now: one added since the app started is listed too
+            now = assistant.articles()
+            return (gr.update(choices=[(a.title, a.source) for a in now]),
+                    gr.update(choices=sorted({a.outlet for a in now if a.outlet})))
+
+        for event in (demo.load, filters_box.expand):
+            event(filter_choices, None, [f_sources, f_outlets], api_visibility="private")
         demo.load(lambda browser: browser, lang_switch, lang_switch, js=BROWSER_LANGUAGE_JS, api_visibility="private")
 
         ask_api, article_api = _typed_api(h, gr)
