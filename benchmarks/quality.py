@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/quality.py            # writes benchmarks/quality.md
 
 Question sets (benchmarks/questions/README.md says how each was written):
-- tune, tune2, ..., tune11: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 blind questions
-  (sets A, B; E, F; J, K; L; N; T; U; X; AA; AD; AG); the learned weights were fitted on them (J, K, L, N, T,
-  U, X, AA, AD and AG were first run once as fresh sets: benchmarks/questions/README.md).
-- report, report2, ..., report11: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 + 200 blind
-  questions (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF; AH, AI) by other writers; never
-  used to choose anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF, AH and AI were
-  each run once, on their session's final code).
+- tune, tune2, ..., tune14: 120 + 200 + 200 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100 + 100
+  blind questions (sets A, B; E, F; J, K; L; N; T; U; X; AA; AD; AG; AJ; AM; AN); the learned weights were
+  fitted on them (J, K, L, N, T, U, X, AA, AD, AG, AJ, AM and AN were first run once as fresh sets:
+  benchmarks/questions/README.md).
+- report, report2, ..., report12: 120 + 200 + 100 + 100 + 200 + 200 + 200 + 200 + 200 + 200 + 200 + 200 blind
+  questions (sets C, D; G, H; M; O; P, Q; R, S; V, W; Y, Z; AB, AC; AE, AF; AH, AI; AK, AL) by other writers;
+  never used to choose anything (M, O, P and Q, R and S, V and W, Y and Z, AB and AC, AE and AF, AH and AI,
+  AK and AL were each run once, on their session's final code).
 - followups: 60 blind follow-up questions with their conversations (set I), for checking follow-ups.
 - dev and validation: the earlier sets (dev was written while looking at the code).
 
@@ -49,6 +50,7 @@ SETS = {
     "report9": ROOT / "benchmarks/questions/report9.jsonl",
     "report10": ROOT / "benchmarks/questions/report10.jsonl",
     "report11": ROOT / "benchmarks/questions/report11.jsonl",
+    "report12": ROOT / "benchmarks/questions/report12.jsonl",
     "tune": ROOT / "benchmarks/questions/tune.jsonl",
     "tune2": ROOT / "benchmarks/questions/tune2.jsonl",
     "tune3": ROOT / "benchmarks/questions/tune3.jsonl",
@@ -60,6 +62,9 @@ SETS = {
     "tune9": ROOT / "benchmarks/questions/tune9.jsonl",
     "tune10": ROOT / "benchmarks/questions/tune10.jsonl",
     "tune11": ROOT / "benchmarks/questions/tune11.jsonl",
+    "tune12": ROOT / "benchmarks/questions/tune12.jsonl",
+    "tune13": ROOT / "benchmarks/questions/tune13.jsonl",
+    "tune14": ROOT / "benchmarks/questions/tune14.jsonl",
     "followups": ROOT / "benchmarks/questions/followups.jsonl",
     "validation": ROOT / "benchmarks/validation_questions.jsonl",
     "dev": ROOT / "tests/data/dev_questions.jsonl",

@@ -5,6 +5,7 @@ evidence spans.
         benchmarks/questions/tune3.jsonl benchmarks/questions/tune4.jsonl benchmarks/questions/tune5.jsonl \
         benchmarks/questions/tune6.jsonl benchmarks/questions/tune7.jsonl benchmarks/questions/tune8.jsonl \
         benchmarks/questions/tune9.jsonl benchmarks/questions/tune10.jsonl benchmarks/questions/tune11.jsonl \
+        benchmarks/questions/tune12.jsonl benchmarks/questions/tune13.jsonl benchmarks/questions/tune14.jsonl \
         --scope tests/data/dev_questions.jsonl benchmarks/validation_questions.jsonl
 
 For every question, the fused candidates (assistant.Assistant.candidates) are labelled by whether
