@@ -117,9 +117,31 @@ def test_a_byline_block_of_short_lines_is_metadata_not_a_menu(title, outlet, byl
     assert [ln.text for ln in cleaned.body] == [body]  # none of them quoted as article text
 
 
-def test_a_navigation_bar_is_still_dropped():
-    cleaned = clean(f"대구시, AI 로봇 수도 조성\n정치\n경제\n사회\n국제\n\n{KOREAN_BODY}\n")
-    assert [ln.text for ln in cleaned.body] == [KOREAN_BODY]
+TITLE = "대구시, AI 로봇 수도 조성"
+DATE_LINE = "입력 2024-05-14 10:32"
+
+
+@pytest.mark.parametrize(("lines", "outlet", "author", "date"), [
+    (["정치", "경제", "사회", "국제"], None, None, None),  # a navigation bar
+    (["정치", "경제", "사회", DATE_LINE, "김민수 기자"], None, "김민수", "2024-05-14"),  # a bar beside the byline
+    (["포토뉴스"], None, None, None),  # a section heading has an outlet's form, not its place
+    (["• 대구일보", "• " + DATE_LINE], "대구일보", None, "2024-05-14"),  # a bullet outlet is no author
+    (["• 대구일보"], None, None, None),
+], ids=["menu", "menu-beside-byline", "section-heading", "bullets", "bullet-alone"])
+def test_lines_above_the_body(lines, outlet, author, date):
+    """Short lines between the title and the body: menus are dropped, the byline block is metadata,
+    and nothing else is mistaken for either."""
+    cleaned = clean("\n".join([TITLE, *lines, "", KOREAN_BODY, ""]))
+    meta = extract(cleaned)
+    assert cleaned.title == TITLE
+    assert (meta.outlet, meta.author, meta.date) == (outlet, author, date)
+    kept = [ln.text for ln in cleaned.body]
+    assert kept[-1] == KOREAN_BODY and not set(kept) & {"정치", "경제", "사회", "국제", DATE_LINE}
+
+
+def test_a_menu_and_byline_block_above_the_title_leave_the_title_alone():
+    for above in (["홈", "정치", "경제", "사회", DATE_LINE], ["대구일보", DATE_LINE, "김민수 기자"]):
+        assert clean("\n".join([*above, TITLE, KOREAN_BODY, ""])).title == TITLE
 
 
 def test_only_an_edit_date_is_used_as_a_fallback():

@@ -125,20 +125,30 @@ def is_caption(text: str, title_key: str) -> bool:
 
 
 def drop_menus(lines: list[Line]) -> list[Line]:
-    """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars); a run with a
-    date or a byline in it is the article's byline block ("대구일보" / "입력 2024-05-14 10:32" / "김민수 기자")."""
+    """Remove runs of MENU_RUN or more consecutive one-to-three-word lines (navigation bars), but not the
+    byline block among them: a date or byline line, and an outlet's name beside one ("대구일보" /
+    "입력 2024-05-14 10:32" / "김민수 기자")."""
     out: list[Line] = []
     run: list[Line] = []
     for line in [*lines, Line("", -1, -1)]:
         if line.text and MENU_ITEM.match(line.text) and len(line.text) <= 25:
             run.append(line)
             continue
-        if len(run) < MENU_RUN or any(META_LINE.match(ln.text) for ln in run):
+        if len(run) < MENU_RUN:
             out.extend(run)
+        else:
+            out.extend(ln for i, ln in enumerate(run) if META_LINE.match(ln.text) or outlet_beside_meta(run, i))
         run = []
         if line.text:
             out.append(line)
     return out
+
+
+def outlet_beside_meta(lines: list[Line], i: int) -> bool:
+    """lines[i] is an outlet's name alone ("대구일보", "The Korea Herald") next to a date or byline line: a
+    section heading such as "포토뉴스" or "Breaking News" has the form but not the company."""
+    return bool(OUTLET_LINE.match(lines[i].text)) and any(
+        0 <= j < len(lines) and META_LINE.match(lines[j].text) for j in (i - 1, i + 1))
 
 
 def clean(raw: str) -> Cleaned:
@@ -157,7 +167,7 @@ def clean(raw: str) -> Cleaned:
         text = line.text
         key = norm(text)
         if not title:
-            if META_LINE.match(text) or END_MARKERS.match(text):
+            if META_LINE.match(text) or END_MARKERS.match(text) or outlet_beside_meta(lines, i):
                 header.append(line)
                 continue
             title, title_key = text, key
@@ -167,7 +177,7 @@ def clean(raw: str) -> Cleaned:
             trailer.extend(lines[i:])
             break
         if META_LINE.match(text) or (not body_started and (BULLET_NAME.match(text) or END_MARKERS.match(text)
-                                                           or OUTLET_LINE.match(text))):
+                                                           or outlet_beside_meta(lines, i))):
             header.append(line)
             continue
         if key in seen or is_caption(text, title_key):

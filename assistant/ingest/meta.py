@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..language import language_of
-from .clean import OUTLET_LINE, Cleaned
+from .clean import META_LINE, OUTLET_LINE, Cleaned
 
 LABELLED_DATE = re.compile(
     r"(?P<label>입력|등록|승인|발행|기사입력|게재|posted|published|date|수정|업데이트|updated)\s*:?\s*"
@@ -90,6 +90,8 @@ def find_date(lines: list[str]) -> str | None:
 
 def find_author(header: list[str], body: list[str], trailer: list[str]) -> str | None:
     for line in header:
+        if OUTLET_LINE.match(line):
+            continue  # "• 대구일보" has a bullet name's form
         if m := BULLET_NAME.match(line) or BYLINE_EN.match(line) or BYLINE_KO.match(line):
             return tidy_name(m["author"])
     for line in body[:3]:
@@ -130,8 +132,8 @@ def _outlet_named(header: list[str], body: list[str], trailer: list[str]) -> str
                 continue
             names = KNOWN_OUTLETS.get(domain)
             return names[1] if names else domain  # find_outlet names it in the article's language
-    for line in header:  # its name alone on a line of the byline block
-        if OUTLET_LINE.match(line):
+    for i, line in enumerate(header):  # its name alone beside the date or byline (clean.outlet_beside_meta)
+        if OUTLET_LINE.match(line) and any(META_LINE.match(h) for h in header[max(i - 1, 0) : i + 2]):
             return line.lstrip("•· ")
     return None
 
