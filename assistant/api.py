@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from .rerank import CANDIDATES, FEATURES, MODEL, question_terms, rerank, rerank_
 from .scope import decide, names_only
 from .search import dense_scores, retrieve
 from .signals import NameKeys, name_overlap
-from .terms import tokenize
+from .terms import analyze, tokenize
 from .timing import Stopwatch, stage
 
 Progress = Callable[[str, int, int], None]
@@ -300,14 +301,13 @@ class Assistant:
 
     def _candidates(self, index: store.Index, question: str, history: Sequence[str] | None, filters: Filters | None,
                     n: int, watch: Stopwatch | None) -> Candidates:
-        turn = resolve(clean_question(question)[0], clean_history(history), index.names)
+        turn = resolve(clean_question(question)[0], clean_history(history), index.names,
+                       lambda asked: _foreign(index, self.encoder, asked))
+        text = turn.text
+        language = language_of(text)
+        intent = intent_of(turn.question)
         with stage(watch, "encoding"):
             qvec, translations = index.bridge.encode(self.encoder, turn.question, language_of(turn.question))
-            if turn.short and _foreign(index, turn.question, translations):
-                turn = Turn(turn.question)  # "김치찌개 어떻게 끓여" after "광주 날씨 어때?": not a follow-up
-            text = turn.text
-            language = language_of(text)
-            intent = intent_of(turn.question)
             own_vec, own_translations = qvec, translations
             if turn.context:
                 context_vec, context_translations = index.bridge.encode(self.encoder, turn.context,
@@ -354,11 +354,21 @@ class Assistant:
             yield self.ask(question, k)
 
 
-def _foreign(index: store.Index, question: str, translations: Sequence[str]) -> bool:
+def _foreign(index: store.Index, encoder: Encoder, question: str) -> bool:
     """The question's own nouns are all words no article uses, and none translates into one
-    ("김치찌개 어떻게 끓여", "weather tomorrow?"): it asks about something else, not about what
-    the conversation was on. translations: the bridge's, from encoding the question (names included)."""
-    nouns = index.bridge.own_terms(question, language_of(question))
+    ("김치찌개 어떻게 끓여", "weather tomorrow?"): it asks about something else, not about what the
+    conversation was on. Korean nouns of 하다 verbs ("시작해?") ask for an action, not a topic; an
+    English question needs two such words, since one alone ("How much?", "Who pays?") is as often an
+    adverb or a verb the articles word differently."""
+    language = language_of(question)
+    _, translations = index.bridge.encode(encoder, question, language)  # names and translated terms
+    nouns = index.bridge.own_terms(question, language)
+    if language == "ko":
+        morphemes = analyze(question)
+        verbal = {form for (form, _), (_, after) in pairwise(morphemes) if after in ("XSV", "XSA")}
+        nouns = [n for n in nouns if n not in verbal]
+    elif len(nouns) < 2:
+        return False
     return bool(nouns) and not translations and not any(index.lexical.knows(t) for t in nouns)
 
 

@@ -11,8 +11,8 @@ it names its subject: a name the corpus knows ("임기남 누구임"), or a Kore
 word ("GIST 뭐임"). A
 follow-up is searched together with the earlier question it continues (itself resolved the same way);
 a self-contained question is left alone, whatever the history. One that is a follow-up only for
-being short (Turn.short) stays one only if the articles know something it asks about: "김치찌개
-어떻게 끓여" after "광주 날씨 어때?" is read alone (Assistant.candidates).
+being short stays one only if the articles know something it asks about: "김치찌개 어떻게 끓여"
+after "광주 날씨 어때?" is read alone (resolve's foreign check).
 
 A follow-up's vector leans towards its own words: the context steers the search to the right article
 and passage, the question picks what is asked of it.
@@ -21,7 +21,7 @@ and passage, the question picks what is asked of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from .config import MAX_QUESTION_CHARS
@@ -165,9 +165,6 @@ class Turn:
     question: str
     context: str | None = None  # the earlier question(s) a follow-up leans on, already resolved
     earlier: tuple[str, ...] = ()  # those earlier questions one by one, the latest first
-    # A follow-up only for being short ("김치찌개 어떻게 끓여" after "광주 날씨 어때?"): nothing in it points
-    # back, so it continues the conversation only if it asks about something the articles know.
-    short: bool = False
 
     @property
     def text(self) -> str:
@@ -175,15 +172,20 @@ class Turn:
         return f"{self.context} {self.question}"[-MAX_QUESTION_CHARS:] if self.context else self.question
 
 
-def resolve(question: str, history: Sequence[str], known: set[str] = frozenset()) -> Turn:
+def resolve(question: str, history: Sequence[str], known: set[str] = frozenset(),
+            foreign: Callable[[str], bool] | None = None) -> Turn:
     """The question, with the earlier question it continues when it is a follow-up (known: the corpus's
-    name keys, see leans_on_history)."""
+    name keys, see leans_on_history). foreign: whether a question asks about nothing the articles know;
+    one that leans back only for being short, with nothing in it pointing back, is then read alone
+    ("김치찌개 어떻게 끓여" after "광주 날씨 어때?"), and so are earlier turns the chain reaches back through."""
     earlier = [h.strip() for h in history if isinstance(h, str) and h.strip()][-REACH_BACK:]
     why = _leaning(question, known) if earlier else None
+    if why == SHORT and foreign is not None and foreign(question):
+        why = None
     if why is None:
         return Turn(question)
-    previous = resolve(earlier[-1], earlier[:-1], known)
-    return Turn(question, previous.text, (previous.question, *previous.earlier), short=why == SHORT)
+    previous = resolve(earlier[-1], earlier[:-1], known, foreign)
+    return Turn(question, previous.text, (previous.question, *previous.earlier))
 
 
 def asked_before(turn: Turn, intent: Intent) -> Intent:

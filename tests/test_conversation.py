@@ -175,18 +175,28 @@ def test_self_contained_question_ignores_history(question):
     assert turn == Turn(question)
 
 
-@pytest.mark.parametrize(("question", "short"), [
+@pytest.mark.parametrize(("question", "alone"), [
     ("김치찌개 어떻게 끓여", True),  # too few words to stand alone, and nothing in it points back
     ("예산은 얼마?", True),
     ("그럼 김치찌개는?", False),  # a connective: a follow-up whatever it asks about
     ("그 사람 누구야?", False),
 ])
-def test_a_followup_only_for_being_short_is_marked_so(question, short):
-    """The reader (Assistant.candidates) keeps such a question a follow-up only if the articles know
-    something it asks about."""
-    turn = resolve(question, [BASE])
-    assert turn.context == BASE
-    assert turn.short is short
+def test_a_short_question_about_nothing_the_articles_know_is_read_alone(question, alone):
+    """foreign (the Assistant's check of the corpus) decides only for a question that leans back for
+    being short; one pointing back stays a follow-up whatever it asks about."""
+    asked = []
+    turn = resolve(question, [BASE], foreign=lambda q: asked.append(q) or True)
+    assert (turn.context is None) is alone
+    assert asked == ([question] if alone else [])
+    assert resolve(question, [BASE], foreign=lambda q: False).context == BASE
+
+
+def test_an_earlier_turn_read_alone_does_not_bring_its_history_back():
+    """"그럼 재료는?" continues the kimchi question, which itself was read alone: the weather question
+    before it is not part of the context."""
+    history = ["내일 광주 날씨 어때", "김치찌개 어떻게 끓여"]
+    turn = resolve("그럼 재료는?", history, foreign=lambda q: q == "김치찌개 어떻게 끓여")
+    assert turn.context == "김치찌개 어떻게 끓여"
 
 
 def test_chains_resolve_recursively():

@@ -56,6 +56,18 @@ def test_a_short_followup_about_something_the_articles_know_stays_one(seed_index
     assert answer.resolved_question is not None
 
 
+@pytest.mark.parametrize(("question", "alone"), [
+    ("How much?", False),  # one word the articles do not use: as often an adverb as a topic
+    ("Who pays?", False),
+    ("weather tomorrow?", True),
+])
+def test_short_english_followups_in_an_english_corpus(hashing_assistant, question, alone):
+    """An English-only corpus translates nothing: a short follow-up is read alone only when two of its
+    words are foreign to the articles (review: "How much?" had been read alone)."""
+    answer = hashing_assistant.ask(question, history=["What did the harbor city open?"])
+    assert (answer.resolved_question is None) is alone
+
+
 def test_followup_ranks_its_conversations_article_by_its_own_words(seed_index):
     found = seed_index.candidates(MAYOR, history=[ATTENDEES])
     gwangju = next(i for i, a in enumerate(seed_index.articles()) if a.source == GWANGJU)
