@@ -347,6 +347,7 @@ def test_the_filter_lists_follow_the_index(browser, hashing_assistant, small_cor
     demo = assistant.web.app.build_app(hashing_assistant)
     demo.queue()
     demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    page = None
     try:
         page = open_page(browser, demo.local_url, "en-US")
         page.click("#filters")
@@ -360,8 +361,9 @@ def test_the_filter_lists_follow_the_index(browser, hashing_assistant, small_cor
         page.wait_for_selector("#question textarea")
         page.click("#filters")
         expect(page.locator("#f-sources")).to_contain_text("Tidal turbines power the harbour")
-        page.context.close()
     finally:
+        if page is not None:
+            page.context.close()
         demo.close(verbose=False)
 
 

@@ -267,6 +267,32 @@ def test_each_export_gets_its_own_files(h, roles):
     assert "# Briefing" in Path(a[0]).read_text(encoding="utf-8")
 
 
+def test_an_unchanged_basket_reuses_its_files_and_old_exports_are_pruned(h, roles, monkeypatch):
+    """A note typed re-exports on every change: the same basket gives the same files, and only the
+    newest EXPORTS_KEPT folders stay."""
+    import assistant.web.app as app
+
+    _, answer = roles
+    items = h.add(answer, 0, [])
+    assert h.export(items, "en") == h.export(items, "en")
+    monkeypatch.setattr(app, "EXPORTS_KEPT", 3)
+    paths = [h.export(h.note(items, 0, "x" * n), "en")[0] for n in range(1, 6)]
+    folders = [p for p in h.export_dir.iterdir() if p.is_dir()]
+    assert len(folders) == 3
+    assert Path(paths[-1]).exists() and f"{'x' * 5}" in Path(paths[-1]).read_text(encoding="utf-8")
+
+
+def test_filter_choices_follow_the_index(seed_index, tmp_path):
+    sources, outlets = Handlers(seed_index, export_dir=tmp_path).filter_choices()
+    assert [source for _, source in sources] == [a.source for a in seed_index.articles()]
+    assert outlets == sorted({a.outlet for a in seed_index.articles() if a.outlet})
+
+
+def test_a_date_range_ending_before_it_starts_is_refused(h):
+    with pytest.raises(InputError, match="시작일이 종료일보다 늦습니다"):
+        h.respond(KOREAN_ROLES, [], date_from="2024-05-01", date_to="2024-01-01")
+
+
 # ---- the /ask API ------------------------------------------------------------------------------------
 def test_api_ask_equals_the_cli_json(h, seed_index, capsys):
     from assistant.cli import main

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
+import json
+import os
 import re
 import secrets
 import shutil
@@ -29,6 +32,7 @@ from .staff import StaffHandlers, build_staff_app
 
 SESSION_CAPACITY = 1000  # most recent browser/API sessions whose state is kept
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EXPORTS_KEPT = 32  # briefing export folders kept per process (a note typed makes one per change)
 BROWSER_LANGUAGE_JS = "() => ((navigator.language || 'en').toLowerCase().startsWith('ko') ? 'ko' : 'en')"
 SCROLL_TO_QUOTE_JS = (
     "() => { setTimeout(() => document.getElementById('hl')?.scrollIntoView({block: 'center'}), 150); }"
@@ -72,6 +76,8 @@ class Handlers:
         for value in (date_from, date_to):
             if value and not is_date(value.strip()):
                 raise InputError(t("bad_date", ui_lang))
+        if date_from and date_to and date_from.strip() > date_to.strip():
+            raise InputError(t("date_order", ui_lang))
         return Filters(
             sources=frozenset(sources or ()),
             outlets=frozenset(outlets or ()),
@@ -141,15 +147,44 @@ class Handlers:
         return _dump(basket.set_note(self.briefing_items(items), index, text or ""))
 
     def export(self, items: list[dict], lang: str) -> tuple[str | None, str | None]:
-        """Paths of the Markdown and Word files for the current basket (None when it is empty)."""
+        """Paths of the Markdown and Word files for the current basket (None when it is empty): one
+        folder per basket content, so the files are rebuilt only when it changes, and only the newest
+        EXPORTS_KEPT folders stay (the files follow a note as it is typed)."""
         loaded = self.briefing_items(items)
         if not loaded:
             return None, None
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        md = folder / "briefing.md"
-        md.write_text(basket.to_markdown(loaded, lang), encoding="utf-8")
-        docx = basket.to_docx(loaded, folder / "briefing.docx", lang)
+        key = hashlib.sha256(json.dumps([_dump(loaded), lang], ensure_ascii=False).encode()).hexdigest()[:20]
+        folder = self.export_dir / key
+        md, docx = folder / "briefing.md", folder / "briefing.docx"
+        if not docx.exists():
+            work = Path(tempfile.mkdtemp(dir=self.export_dir))  # written whole, then moved in place
+            (work / md.name).write_text(basket.to_markdown(loaded, lang), encoding="utf-8")
+            basket.to_docx(loaded, work / docx.name, lang)
+            try:
+                work.rename(folder)
+            except OSError:  # another request wrote the same basket first
+                shutil.rmtree(work, ignore_errors=True)
+        os.utime(folder)
+        self._prune_exports()
         return str(md), str(docx)
+
+    def _prune_exports(self) -> None:
+        folders = sorted((p for p in self.export_dir.iterdir() if p.is_dir()), key=_mtime, reverse=True)
+        for old in folders[EXPORTS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def filter_choices(self) -> tuple[list[tuple[str, str]], list[str]]:
+        """The filters' article (title, source) and outlet choices: those of the index now, so an
+        article added while the app runs is listed too."""
+        articles = self.assistant.articles()
+        return [(a.title, a.source) for a in articles], sorted({a.outlet for a in articles if a.outlet})
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed by another request meanwhile
+        return 0.0
 
 
 def earlier_questions(history: list | None) -> list[str]:
@@ -218,9 +253,7 @@ def build_app(assistant: Assistant, lang: str = "ko"):
     import gradio as gr
 
     h = Handlers(assistant)
-    articles = assistant.articles()
-    article_choices = [(a.title, a.source) for a in articles]
-    outlet_choices = sorted({a.outlet for a in articles if a.outlet})
+    article_choices, outlet_choices = h.filter_choices()
 
     with gr.Blocks(title=t("title", lang)) as demo:
         ui_lang = gr.State(lang)
@@ -347,10 +380,9 @@ def build_app(assistant: Assistant, lang: str = "ko"):
                            dl_md, dl_docx]
         lang_switch.change(relabel, [lang_switch, source_view], relabel_outputs, api_visibility="private")
 
-        def filter_choices():  # the articles of the index now: one added since the app started is listed too
-            now = assistant.articles()
-            return (gr.update(choices=[(a.title, a.source) for a in now]),
-                    gr.update(choices=sorted({a.outlet for a in now if a.outlet})))
+        def filter_choices():
+            sources, outlets = h.filter_choices()
+            return gr.update(choices=sources), gr.update(choices=outlets)
 
         for event in (demo.load, filters_box.expand):
             event(filter_choices, None, [f_sources, f_outlets], api_visibility="private")

@@ -76,6 +76,7 @@ STRINGS: dict[str, dict[str, str]] = {
                            "en": "The search server cannot be reached right now; please ask again shortly."},
     "question_not_text": {"ko": "질문은 글로 입력하세요.", "en": "The question must be text."},
     "bad_date": {"ko": "날짜는 YYYY-MM-DD 형식으로 입력하세요.", "en": "Enter dates as YYYY-MM-DD."},
+    "date_order": {"ko": "시작일이 종료일보다 늦습니다.", "en": "The start date is after the end date."},
     "related": {"ko": "관련 구절", "en": "Related"},
     "more_quotes": {"ko": "답이 되는 인용문 {n}개가 아래 카드에 더 있습니다: {refs}",
                     "en": "{n} more quotes that answer are in the cards below: {refs}"},
