@@ -49,7 +49,8 @@ def format_answer(answer) -> str:
         page = f", page {c.page}" if c.page is not None else ""
         lines.append(f"\n[{c.rank}]{'' if c.answers or not answer.answered else ' (related)'} “{c.quote}”")
         where = paragraphs("en", c.paragraph, c.paragraph_end)
-        lines.append(f"    — {source}, {where}{page} ({c.source}; similarity {c.similarity:.2f})")
+        at_line = f", line {c.line}" if c.line is not None else ""
+        lines.append(f"    — {source}, {where}{page} ({c.source}{at_line}; similarity {c.similarity:.2f})")
         if c.also_in:
             lines.append("    also in: " + "; ".join(d.get("outlet") or d["source"] for d in c.also_in))
         if c.url:

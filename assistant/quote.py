@@ -231,6 +231,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
         else:
             q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent, translations)
         paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
+        line = next((p.line for p in article.paragraphs if p.number == paragraph), None)
         paragraph_end = next((s.paragraph for s in reversed(passage.sentences) if s.start < q_end <= s.end), paragraph)
         citations.append(
             Citation(
@@ -255,6 +256,7 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
                 url=article.url,
                 also_in=tuple(index.also_in(article.source)),
                 paragraph_end=max(paragraph, paragraph_end),
+                line=line,
             )
         )
     return citations

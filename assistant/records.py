@@ -16,6 +16,9 @@ class Paragraph:
     raw_start: int  # offset into the file's extracted text (the file itself for .txt/.md)
     raw_end: int
     page: int | None = None  # 1-based PDF page the paragraph starts on; None for other formats
+    # 1-based line of the file the paragraph starts on, for .txt and .md, where the file is the text: a
+    # reader checks a quote in the file itself, whose menus and captions the paragraph numbers skip.
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Citation:
     # The same story elsewhere (near-duplicates indexed once): source, title, outlet, author, date, url.
     also_in: tuple[dict[str, Any], ...] = ()
     paragraph_end: int | None = None  # the paragraph the quote ends in (a quote may run on into the next)
+    line: int | None = None  # the file's line the quote's paragraph starts on (.txt and .md files)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

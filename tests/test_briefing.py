@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from docx import Document
@@ -143,6 +144,10 @@ def test_markdown_sources_section_lists_every_reference():
     assert gov == ('[^1]: "National AI Development Difficult Alone for Government or Companies", '
                    "The Asia Business Daily, n.d., paragraph 6, 002_f6fc0410c29b4f02.txt")
     assert GOV.reference("ko").endswith("날짜 미상, 6번째 문단, 002_f6fc0410c29b4f02.txt")
+    with_line = replace(GOV, line=23)  # where the quote's paragraph starts in the .txt file
+    assert with_line.reference().endswith("paragraph 6, 002_f6fc0410c29b4f02.txt (line 23)")
+    assert with_line.reference("ko").endswith("6번째 문단, 002_f6fc0410c29b4f02.txt (23행)")
+    assert BriefingItem.from_citation(with_line.to_dict() | {"paragraph_end": None}).line == 23
     # a plain title gets quotation marks; other missing fields are left out rather than printed as None
     assert wonju == "[^2]: “[기고] 원주형 AI 얼라이언스 협업 모델”, 김장기, 2023-12-17, paragraph 8, 003_bd417f7486c5be64.txt"
     for field in (GWANGJU.title, "AI타임스", "박혜섭", "2020-02-04", "paragraph 3", GWANGJU.source):

@@ -12,7 +12,7 @@ from conftest import SMALL_ARTICLES
 
 from assistant.cli import main
 
-CITATION_KEYS = {"rank", "score", "source", "title", "outlet", "author", "date", "paragraph", "passage", "quote"}
+CITATION_KEYS = {"rank", "score", "source", "title", "outlet", "author", "date", "paragraph", "passage", "quote", "line"}
 
 
 def stderr_lines(captured) -> list[str]:
@@ -92,6 +92,7 @@ def test_ask_json_from_stdin_prints_one_object_per_line(seed_index, capsys, monk
             assert set(citation) >= CITATION_KEYS
             assert citation["rank"] == rank
             assert citation["quote"] in citation["passage"]
+            assert citation["line"] >= 1  # a .txt seed: the file line its paragraph starts on
     assert "Traceback" not in captured.err
 
 

@@ -79,6 +79,32 @@ def test_article_record_carries_the_metadata(name):
         assert article.meta()[field] == value
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_paragraph_knows_the_file_line_it_starts_on(name):
+    """A staffer checks a quote in the file itself, whose menus and captions the paragraph numbers skip:
+    the line a paragraph starts on is where its text is in the file."""
+    docs, _ = load_corpus(SEEDS)
+    doc = next(d for d in docs if d.source == name)
+    article = build_article(doc)
+    file_lines = (SEEDS / name).read_text(encoding="utf-8").split("\n")
+    for p in article.paragraphs:
+        first = article.text[p.start : p.end].split("\n")[0]  # a hard-wrapped paragraph spans lines
+        assert file_lines[p.line - 1].strip().startswith(first[:30])
+    assert [p.line for p in article.paragraphs] == sorted(p.line for p in article.paragraphs)
+
+
+def test_a_file_whose_text_is_extracted_has_no_lines(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_heading("Gwangju opens an AI data center", level=1)
+    document.add_paragraph("The city of Gwangju said on Monday that it would open a national AI data center in "
+                           "its high-tech district next spring, with a thousand GPUs for local companies.")
+    document.save(tmp_path / "story.docx")
+    docs, _ = load_corpus(tmp_path)
+    assert {p.line for p in build_article(docs[0]).paragraphs} == {None}
+
+
 def test_synthetic_korean_metadata_prefers_the_input_date_over_the_edit_date():
     meta = extract(clean(KOREAN_SCRAPE))
     assert meta.date == "2024-03-05"

@@ -245,7 +245,10 @@ def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_co
     assert cited.quote in article.text and cited.quote.endswith('sails in May."')
     first = next(p.number for p in article.paragraphs if "4,000" in article.text[p.start : p.end])
     assert (cited.paragraph, cited.paragraph_end) == (first, first + 1)
-    assert citation_line(cited.to_dict(), "en").endswith(f"paragraphs {first}–{first + 1}")
+    line = article.paragraphs[first - 1].line  # the file line the quote's paragraph starts on
+    assert citation_line(cited.to_dict(), "en").endswith(f"paragraphs {first}–{first + 1} · line {line}")
+    para = article.paragraphs[first - 1]
+    assert FERRY.split("\n")[line - 1] == article.text[para.start : para.end]
     assert f"{first}–{first + 1}번째 문단" in citation_line(cited.to_dict(), "ko")
     item = BriefingItem.from_citation(cited, "ferry?")
     assert f"paragraphs {first}–{first + 1}" in item.reference("en")

@@ -35,8 +35,9 @@ from .milvus import MilvusTarget, Row, connect, current_milvus, publish
 # Latin words of a text with Hangul are index terms whole, as in an English text; 11: Korean verbs get no
 # vector in the term bridge; 12: a known outlet is named in its article's language, and a line broken off
 # mid-sentence is joined to the next; 13: that join only after a comma, a topic or object particle or a
-# connective ending.
-PIPELINE_VERSION = 13
+# connective ending; 14: a byline block of short lines is metadata, not a menu, and a paragraph of a .txt or
+# .md file carries the line it starts on.
+PIPELINE_VERSION = 14
 CACHE = "cache"
 
 

@@ -443,7 +443,7 @@ def _article_row(article: Article) -> dict:
     return article.meta() | {
         "text": article.text,
         "content_hash": article.content_hash,
-        "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end, p.page] for p in article.paragraphs],
+        "paragraphs": [[p.number, p.start, p.end, p.raw_start, p.raw_end, p.page, p.line] for p in article.paragraphs],
     }
 
 

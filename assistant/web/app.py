@@ -224,7 +224,8 @@ def _load(items) -> list[BriefingItem]:
         except (TypeError, ValueError, AttributeError):
             continue
         if isinstance(item.quote, str) and isinstance(item.source, str) and isinstance(item.title, str) \
-                and isinstance(item.paragraph, int) and isinstance(item.paragraph_end, int | None):
+                and isinstance(item.paragraph, int) and isinstance(item.paragraph_end, int | None) \
+                and isinstance(item.line, int | None):
             loaded.append(item)
     return loaded
 

@@ -24,13 +24,14 @@ class BriefingItem:
     page: int | None = None  # PDF page of the quote
     url: str | None = None
     paragraph_end: int | None = None  # the paragraph the quote ends in, when it runs on past the first
+    line: int | None = None  # the file's line the quote's paragraph starts on (.txt and .md)
 
     @classmethod
     def from_citation(cls, citation: Citation | dict, question: str = "") -> BriefingItem:
         c = citation if isinstance(citation, dict) else citation.to_dict()
         return cls(c["quote"], c["source"], c["title"], c.get("outlet"), c.get("author"), c.get("date"),
                    int(c["paragraph"]), question, page=c.get("page"), url=c.get("url"),
-                   paragraph_end=c.get("paragraph_end"))
+                   paragraph_end=c.get("paragraph_end"), line=c.get("line"))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -40,15 +41,16 @@ class BriefingItem:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})
 
     def reference(self, language: str = "en") -> str:
-        """One footnote line: title, outlet, author, date ("n.d." when unknown), paragraph, page (PDFs), file,
-        web address."""
+        """One footnote line: title, outlet, author, date ("n.d." when unknown), paragraph, page (PDFs), file
+        and its line (.txt, .md), web address."""
         para = paragraphs(language, self.paragraph, self.paragraph_end)
         page = t("page", language, n=self.page) if self.page is not None else None
         # Quotation marks around the title, unless it has its own (Gwangju “The era of AI ... begun”).
         quoted = any(mark in self.title for mark in "\"“”") or self.title[:1] in "'‘"
         title = self.title if quoted else f"“{self.title}”"
         date = self.date or t("undated", language)
-        parts = [title, self.outlet, self.author, date, para, page, self.source, self.url]
+        where = f"{self.source} ({t('file_line', language, n=self.line)})" if self.line is not None else self.source
+        parts = [title, self.outlet, self.author, date, para, page, where, self.url]
         return ", ".join(p for p in parts if p)
 
 

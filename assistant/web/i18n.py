@@ -46,6 +46,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "paragraph": {"ko": "{n}번째 문단", "en": "paragraph {n}"},
     "paragraphs": {"ko": "{n}–{m}번째 문단", "en": "paragraphs {n}–{m}"},
     "page": {"ko": "{n}쪽", "en": "page {n}"},
+    "file_line": {"ko": "{n}행", "en": "line {n}"},
     "undated": {"ko": "날짜 미상", "en": "n.d."},  # a citation's missing date, said rather than left out
     "no_author": {"ko": "기자·필자 이름 없음", "en": "no author named"},
     "not_covered": {

@@ -36,6 +36,8 @@ def citation_line(c: dict, lang: str) -> str:
              paragraphs(lang, c["paragraph"], c.get("paragraph_end"))]
     if c.get("page") is not None:
         parts.append(t("page", lang, n=c["page"]))
+    if c.get("line") is not None:  # where to find it in the file, whose menus the paragraph count skips
+        parts.append(t("file_line", lang, n=c["line"]))
     return " · ".join(p for p in parts if p)
 
 

@@ -77,6 +77,7 @@ class ParagraphOut(BaseModel):
     start: int = Field(description="offset into text")
     end: int
     page: int | None
+    line: int | None = Field(None, description="the line of the .txt or .md file it starts on")
 
 
 class ArticleTextOut(ArticleMeta):
@@ -214,7 +215,7 @@ def article_dict(article) -> dict[str, Any]:
     return {
         **article.meta(),
         "text": article.text,
-        "paragraphs": [{"number": p.number, "start": p.start, "end": p.end, "page": p.page}
+        "paragraphs": [{"number": p.number, "start": p.start, "end": p.end, "page": p.page, "line": p.line}
                        for p in article.paragraphs],
     }
 
