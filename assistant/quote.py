@@ -231,7 +231,10 @@ def cite(index: Index, hits: list[Hit], qvec: np.ndarray, question: str, intent:
         else:
             q_start, q_end = choose_quote(passage, article.text, qvec, vectors, question, intent, translations)
         paragraph = next((s.paragraph for s in passage.sentences if s.start <= q_start < s.end), passage.paragraph)
-        line = next((p.line for p in article.paragraphs if p.number == paragraph), None)
+        para = next((p for p in article.paragraphs if p.number == paragraph), None)
+        # every paragraph is verbatim file text, so the quote's line is its paragraph's plus the line breaks
+        # before it in a hard-wrapped paragraph
+        line = para.line + article.text.count("\n", para.start, q_start) if para and para.line else None
         paragraph_end = next((s.paragraph for s in reversed(passage.sentences) if s.start < q_end <= s.end), paragraph)
         citations.append(
             Citation(

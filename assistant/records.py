@@ -114,7 +114,7 @@ class Citation:
     # The same story elsewhere (near-duplicates indexed once): source, title, outlet, author, date, url.
     also_in: tuple[dict[str, Any], ...] = ()
     paragraph_end: int | None = None  # the paragraph the quote ends in (a quote may run on into the next)
-    line: int | None = None  # the file's line the quote's paragraph starts on (.txt and .md files)
+    line: int | None = None  # the file's line the quote starts on (.txt and .md files)
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

@@ -230,12 +230,33 @@ FERRY = (
 )
 
 
+# A hard-wrapped file with a byte-order mark, CRLF line ends and a menu above the story.
+WRAPPED = ("\ufeffHome\r\nNews\r\nSports\r\nWeather\r\nTidal power for the harbour\r\n\r\n"
+           "The harbour authority said on Monday that its cranes now run on power\r\n"
+           "from tidal turbines under the pier, which were installed last spring\r\n"
+           "and cost 12 million dollars. The turbines supply 3 megawatts at peak\r\n"
+           "tide, enough for every crane on the quay, the authority said.\r\n")
+
+
+def test_a_quote_in_a_hard_wrapped_file_cites_its_own_line(make_corpus, tmp_path):
+    """The line is the quote's own, not its paragraph's first: a wrapped paragraph spans several lines."""
+    from assistant import Assistant
+
+    assistant = Assistant(index_dir=tmp_path / "index", encoder="hashing")
+    assistant.build(make_corpus({"tidal.txt": WRAPPED.encode("utf-8")}))
+    cited = next(c for c in assistant.ask("How many megawatts do the turbines supply?").citations
+                 if "megawatts" in c.quote)
+    file_lines = WRAPPED.lstrip("\ufeff").split("\r\n")
+    assert cited.quote.split("\n")[0] in file_lines[cited.line - 1]  # the quote starts on that line
+    assert cited.line > assistant.article("tidal.txt").paragraphs[0].line  # below the paragraph's first line
+
+
 def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_corpus):
     """A quotation opened in one paragraph and closed in the next is quoted whole, and its citation
     names both paragraphs: in the record, on the card, in the briefing's footnote and in the CLI."""
     from assistant import Assistant
     from assistant.web.briefing import BriefingItem
-    from assistant.web.render import citation_line
+    from assistant.web.render import citation_card, citation_line
 
     assistant = Assistant(index_dir=tmp_path / "index", encoder="hashing")
     assistant.build(make_corpus({"ferry.txt": FERRY}))
@@ -245,10 +266,10 @@ def test_a_quote_running_on_into_the_next_paragraph_cites_both(tmp_path, make_co
     assert cited.quote in article.text and cited.quote.endswith('sails in May."')
     first = next(p.number for p in article.paragraphs if "4,000" in article.text[p.start : p.end])
     assert (cited.paragraph, cited.paragraph_end) == (first, first + 1)
-    line = article.paragraphs[first - 1].line  # the file line the quote's paragraph starts on
-    assert citation_line(cited.to_dict(), "en").endswith(f"paragraphs {first}–{first + 1} · line {line}")
-    para = article.paragraphs[first - 1]
-    assert FERRY.split("\n")[line - 1] == article.text[para.start : para.end]
+    assert citation_line(cited.to_dict(), "en").endswith(f"paragraphs {first}–{first + 1}")
+    assert f"ferry.txt</span><span class=\"cite-line\">, line {cited.line}</span>" in citation_card(
+        cited.to_dict(), "en", True)  # the card: the file, then the line
+    assert cited.quote.split("\n")[0] in FERRY.split("\n")[cited.line - 1]
     assert f"{first}–{first + 1}번째 문단" in citation_line(cited.to_dict(), "ko")
     item = BriefingItem.from_citation(cited, "ferry?")
     assert f"paragraphs {first}–{first + 1}" in item.reference("en")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from conftest import SEEDS
 
 from assistant.web.app import server_app
 
@@ -121,6 +122,9 @@ def test_articles_lists_the_corpus_and_serves_each_text(http, seed_index):
     one = http.get(f"/api/articles/{ROLES_SOURCE}").json()
     assert one["text"] == seed_index.article(ROLES_SOURCE).text
     assert one["paragraphs"][0]["number"] == 1
+    file_lines = (SEEDS / ROLES_SOURCE).read_text(encoding="utf-8").split("\n")  # a .txt seed: its lines
+    first = one["paragraphs"][0]
+    assert file_lines[first["line"] - 1].strip().startswith(one["text"][first["start"] : first["end"]][:30])
     r = http.get("/api/articles/missing.txt")
     assert r.status_code == 404 and "missing.txt" in r.json()["error"]
 

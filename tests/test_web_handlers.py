@@ -435,7 +435,9 @@ def test_a_basket_restored_from_the_browser_keeps_only_verbatim_well_formed_item
     good = h.add(answer, 0, [])
     forged = {**good[0], "quote": good[0]["quote"] + " and a sentence the article never said"}
     bad_range = {**good[0], "paragraph_end": "4"}  # the paragraph a quote ends in is a number or nothing
-    restored = h.briefing_items([*good, forged, {"quote": 5}, "junk", {**good[0], "source": "gone.txt"}, bad_range])
+    bad_lines = [{**good[0], "line": value} for value in (True, 0, -4, "23")]  # a line is a positive number
+    restored = h.briefing_items([*good, forged, {"quote": 5}, "junk", {**good[0], "source": "gone.txt"}, bad_range,
+                                 *bad_lines])
     assert [item.to_dict() for item in restored] == good
     assert h.briefing_items("not a list") == [] and h.briefing_items(None) == []
     # Every action reads the basket through the same check: a forged item never reaches an export.

@@ -225,7 +225,7 @@ def _load(items) -> list[BriefingItem]:
             continue
         if isinstance(item.quote, str) and isinstance(item.source, str) and isinstance(item.title, str) \
                 and isinstance(item.paragraph, int) and isinstance(item.paragraph_end, int | None) \
-                and isinstance(item.line, int | None):
+                and (item.line is None or (type(item.line) is int and item.line >= 1)):
             loaded.append(item)
     return loaded
 
@@ -419,7 +419,8 @@ def _typed_api(h: Handlers, gr):
         """One article's cleaned full text and metadata, to read a cited passage in its context.
 
         Returns "source", "title", "outlet", "author", "date", "language", "url", "text" (every quote of an
-        answer is a span of it) and "paragraphs" (number, start and end offsets into text, PDF page).
+        answer is a span of it) and "paragraphs" (number, start and end offsets into text, PDF page, the
+        line of a text file).
 
         Args:
             source: the article's source, as a citation of the ask tool names it.

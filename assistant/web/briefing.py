@@ -24,7 +24,7 @@ class BriefingItem:
     page: int | None = None  # PDF page of the quote
     url: str | None = None
     paragraph_end: int | None = None  # the paragraph the quote ends in, when it runs on past the first
-    line: int | None = None  # the file's line the quote's paragraph starts on (.txt and .md)
+    line: int | None = None  # the file's line the quote starts on (.txt and .md)
 
     @classmethod
     def from_citation(cls, citation: Citation | dict, question: str = "") -> BriefingItem:

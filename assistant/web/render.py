@@ -36,9 +36,14 @@ def citation_line(c: dict, lang: str) -> str:
              paragraphs(lang, c["paragraph"], c.get("paragraph_end"))]
     if c.get("page") is not None:
         parts.append(t("page", lang, n=c["page"]))
-    if c.get("line") is not None:  # where to find it in the file, whose menus the paragraph count skips
-        parts.append(t("file_line", lang, n=c["line"]))
     return " · ".join(p for p in parts if p)
+
+
+def line_of(c: dict, lang: str) -> str:
+    """For a text file, the line the quote starts on, after the file's name (", line 23"): where to check
+    it in the file itself, whose menus and captions the paragraph count skips."""
+    line = c.get("line")
+    return "" if line is None else f'<span class="cite-line">, {esc(t("file_line", lang, n=line))}</span>'
 
 
 def highlighted_passage(c: dict) -> str:
@@ -60,7 +65,7 @@ def citation_card(c: dict, lang: str, answered: bool) -> str:
         f'<blockquote class="cite-passage">{highlighted_passage(c)}</blockquote>'
         f'<div class="cite-meta"><span class="cite-title">{esc(c.get("title"))}</span>'
         f' · {esc(citation_line({**c, "title": None}, lang))}'
-        f' <span class="cite-file">{esc(c["source"])}</span></div>{also_in_line(c, lang)}</div>'
+        f' <span class="cite-file">{esc(c["source"])}</span>{line_of(c, lang)}</div>{also_in_line(c, lang)}</div>'
     )
 
 

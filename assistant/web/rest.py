@@ -77,7 +77,7 @@ class ParagraphOut(BaseModel):
     start: int = Field(description="offset into text")
     end: int
     page: int | None
-    line: int | None = Field(None, description="the line of the .txt or .md file it starts on")
+    line: int | None = Field(description="the line of the .txt or .md file it starts on (null for other formats)")
 
 
 class ArticleTextOut(ArticleMeta):
