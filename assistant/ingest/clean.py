@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Lines that are page furniture wherever they appear (compared after normalisation).
@@ -137,18 +138,19 @@ def drop_menus(lines: list[Line]) -> list[Line]:
         if len(run) < MENU_RUN:
             out.extend(run)
         else:
-            out.extend(ln for i, ln in enumerate(run) if META_LINE.match(ln.text) or outlet_beside_meta(run, i))
+            texts = [ln.text for ln in run]
+            out.extend(ln for i, ln in enumerate(run) if META_LINE.match(ln.text) or outlet_beside_meta(texts, i))
         run = []
         if line.text:
             out.append(line)
     return out
 
 
-def outlet_beside_meta(lines: list[Line], i: int) -> bool:
-    """lines[i] is an outlet's name alone ("대구일보", "The Korea Herald") next to a date or byline line: a
+def outlet_beside_meta(texts: Sequence[str], i: int) -> bool:
+    """texts[i] is an outlet's name alone ("대구일보", "The Korea Herald") next to a date or byline line: a
     section heading such as "포토뉴스" or "Breaking News" has the form but not the company."""
-    return bool(OUTLET_LINE.match(lines[i].text)) and any(
-        0 <= j < len(lines) and META_LINE.match(lines[j].text) for j in (i - 1, i + 1))
+    return bool(OUTLET_LINE.match(texts[i])) and any(
+        0 <= j < len(texts) and META_LINE.match(texts[j]) for j in (i - 1, i + 1))
 
 
 def clean(raw: str) -> Cleaned:
@@ -163,11 +165,12 @@ def clean(raw: str) -> Cleaned:
     trailer: list[Line] = []
     seen: set[str] = set()
     body_started = False
+    texts = [ln.text for ln in lines]
     for i, line in enumerate(lines):
         text = line.text
         key = norm(text)
         if not title:
-            if META_LINE.match(text) or END_MARKERS.match(text) or outlet_beside_meta(lines, i):
+            if META_LINE.match(text) or END_MARKERS.match(text) or outlet_beside_meta(texts, i):
                 header.append(line)
                 continue
             title, title_key = text, key
@@ -177,7 +180,7 @@ def clean(raw: str) -> Cleaned:
             trailer.extend(lines[i:])
             break
         if META_LINE.match(text) or (not body_started and (BULLET_NAME.match(text) or END_MARKERS.match(text)
-                                                           or outlet_beside_meta(lines, i))):
+                                                           or outlet_beside_meta(texts, i))):
             header.append(line)
             continue
         if key in seen or is_caption(text, title_key):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..language import language_of
-from .clean import META_LINE, OUTLET_LINE, Cleaned
+from .clean import OUTLET_LINE, Cleaned, outlet_beside_meta
 
 LABELLED_DATE = re.compile(
     r"(?P<label>입력|등록|승인|발행|기사입력|게재|posted|published|date|수정|업데이트|updated)\s*:?\s*"
@@ -132,8 +132,8 @@ def _outlet_named(header: list[str], body: list[str], trailer: list[str]) -> str
                 continue
             names = KNOWN_OUTLETS.get(domain)
             return names[1] if names else domain  # find_outlet names it in the article's language
-    for i, line in enumerate(header):  # its name alone beside the date or byline (clean.outlet_beside_meta)
-        if OUTLET_LINE.match(line) and any(META_LINE.match(h) for h in header[max(i - 1, 0) : i + 2]):
+    for i, line in enumerate(header):  # its name alone beside the date or byline
+        if outlet_beside_meta(header, i):
             return line.lstrip("•· ")
     return None
 

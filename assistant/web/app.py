@@ -403,7 +403,7 @@ def _typed_api(h: Handlers, gr):
         cover the question; the citations are then only the nearest passages, not an answer) and "citations",
         best first, each with the verbatim "quote", the "passage" around it, and its source: "title",
         "outlet", "author", "date", "paragraph" number (and "paragraph_end", where the quote ends), "source"
-        (pass it to the article tool), "line" (of a text file, where the paragraph starts) and "url".
+        (pass it to the article tool), "line" (of a text file, where the quote starts) and "url".
         Citations with "answers" false are related reading. Quote them word for word and cite them.
 
         Args:
